@@ -1,0 +1,2 @@
+import ReplyTensorCLI
+print(ReplyTensorVersion.string)

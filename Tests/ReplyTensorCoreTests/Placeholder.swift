@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderReplyTensorCoreTests() { #expect(Bool(true)) }
