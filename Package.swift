@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries (C): typed shims for variadic functions live in shim.h.
@@ -51,7 +52,8 @@ let package = Package(
                 path: "adapters/Twitter", swiftSettings: swiftSettings),
 
         .target(name: "ReplyTensorSandbox",
-                dependencies: ["ReplyTensorCore", "Bittensor", .product(name: "Hummingbird", package: "hummingbird")],
+                dependencies: ["ReplyTensorCore", "Bittensor", .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "NIOCore", package: "swift-nio")],
                 swiftSettings: swiftSettings),
 
         // The CLI: the only place that knows every concrete type.

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A Hummingbird server on a loopback port chosen by the system, for emulators and local miners.
+public final class EmulatorServer: Sendable {
+    /// The port the server listens on.
+    public let port: Int
+    /// The host it is bound to (always loopback).
+    public let host: String
+    private let task: Task<Void, any Error>
+
+    private init(host: String, port: Int, task: Task<Void, any Error>) {
+        self.host = host
+        self.port = port
+        self.task = task
+    }
+
+    /// `http://127.0.0.1:PORT` (or `http://[::1]:PORT`).
+    public var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
+
+    /// Starts `router` on `host` (127.0.0.1 unless another loopback address is given) and returns once it listens.
+    public static func start<Context: RequestContext>(
+        _ router: Router<Context>, name: String, host: String = "127.0.0.1", port: Int = 0
+    ) async throws -> EmulatorServer where Context.Source == ApplicationRequestContextSource {
+        guard isLoopback(host) else {
+            throw EmulatorError("emulators bind loopback only; refusing \(host)")
+        }
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "replytensor.emulator.\(name)")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: name),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger
+        )
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await app.run()
+        }
+        var bound = 0
+        for await value in portStream {
+            bound = value
+            break
+        }
+        guard bound > 0 else {
+            task.cancel()
+            throw EmulatorError("\(name) emulator failed to start on \(host)")
+        }
+        return EmulatorServer(host: host, port: bound, task: task)
+    }
+
+    /// Stops the server.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    deinit { task.cancel() }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+}
+
+/// A failure of an emulator itself (not an emulated platform error).
+public struct EmulatorError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
