@@ -1,1 +1,328 @@
-enum TelegramPlaceholder {}
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorHTTP
+
+/// The Telegram Bot API adapter: `getUpdates` long polling, replies with `sendMessage`, typing with
+/// `sendChatAction`.
+///
+/// Ids: `InboundMessage.id`, `MessageRef.id` and the ids `post` returns are `"<chat_id>:<message_id>"`, because
+/// Telegram message ids are unique per chat only; `platformMessageID` is the bare `message_id`.
+/// Cursor: one scope, `offset` (last seen `update_id` + 1, covering ignored and malformed updates too).
+/// Chat migrations (a group upgraded to a supergroup) are kept in the adapter state as `migrated.<old id>`.
+public actor TelegramAdapter: PlatformAdapter {
+    public nonisolated let platform: Platform = .telegram
+    public nonisolated let rules: PlatformRules
+
+    private let configuration: TelegramConfiguration
+    private let environment: AdapterEnvironment
+    private let client: TelegramClient
+    private var logger: Logger
+    private var bot: TelegramBotInfo?
+
+    /// Cursor scope of the update offset.
+    public static let offsetCursor = "offset"
+    /// Largest number of updates per `getUpdates` (the API's maximum).
+    static let pageSize = 100
+
+    public init(configuration: TelegramConfiguration, environment: AdapterEnvironment) {
+        self.configuration = configuration
+        self.environment = environment
+        self.client = TelegramClient(configuration: configuration, http: environment.http)
+        var logger = environment.logger
+        logger[metadataKey: "platform"] = "telegram"
+        self.logger = logger
+        self.rules = PlatformRules(
+            length: .utf16(4096), overflow: .split, maxParts: configuration.maxParts, typingInterval: .seconds(4),
+            sendRules: [
+                SendRule(.chat, limit: 1, per: .seconds(1)),
+                SendRule(.groupChat, limit: 20, per: .seconds(60)),
+                SendRule(.global, limit: 30, per: .seconds(1)),
+            ],
+            idempotentPost: false)
+    }
+
+    // MARK: Identity
+
+    /// Calls `getMe`: the bot's id, username and whether privacy mode is off. For `replytensor check`.
+    public func verify() async throws -> TelegramBotInfo {
+        let user = try await client.call("getMe", TelegramEmptyRequest(), as: TelegramUser.self)
+            .get(method: "getMe", scope: "global", tokenSource: configuration.tokenSource)
+        guard let username = user.username, !username.isEmpty else {
+            throw BotError(.platform, "getMe returned no username: is this token a bot's token?", platform: .telegram)
+        }
+        let info = TelegramBotInfo(id: user.id, username: username, displayName: user.displayName,
+                                   canJoinGroups: user.canJoinGroups ?? false,
+                                   canReadAllGroupMessages: user.canReadAllGroupMessages ?? false)
+        bot = info
+        return info
+    }
+
+    /// `getMe` as a `BotIdentity`; `extras["can_read_all_group_messages"]` is `"true"` or `"false"` (privacy mode).
+    public func identity() async throws -> BotIdentity {
+        let info = try await verify()
+        return BotIdentity(platform: .telegram, id: String(info.id), handle: info.username,
+                           displayName: info.displayName,
+                           extras: ["can_read_all_group_messages": String(info.canReadAllGroupMessages),
+                                    "can_join_groups": String(info.canJoinGroups)])
+    }
+
+    private func knownBot() async throws -> TelegramBotInfo {
+        if let bot { return bot }
+        return try await verify()
+    }
+
+    // MARK: Polling
+
+    /// One `getUpdates` long poll from `cursors["offset"]`. The page's `offset` cursor moves past every update
+    /// received (addressed, ignored or malformed); a malformed answer as a whole leaves the cursor where it was.
+    public func poll(cursors: [String: String]) async throws -> PollPage {
+        let bot = try await knownBot()
+        let offset = cursors[Self.offsetCursor].flatMap { Int64($0) }
+        let response = try await getUpdates(offset: offset, retryAfterWebhookDeletion: true)
+        let decoder = TelegramDecoding.decoder()
+        let envelope: TelegramEnvelope<[TelegramUpdateSlot]>
+        do {
+            envelope = try decoder.decode(TelegramEnvelope<[TelegramUpdateSlot]>.self, from: response.body)
+        } catch {
+            let reason = TelegramDecoding.describe(error)
+            logger.warning("getUpdates answer is not valid JSON; offset kept",
+                           metadata: ["error": "\(reason)", "http.bytes": "\(response.body.count)"])
+            return PollPage(rejected: [RejectedInput(reason: "malformed getUpdates answer", detail: reason)],
+                            nextPollDelay: .seconds(1))
+        }
+        guard envelope.ok, let slots = envelope.result else {
+            throw BotError(.decoding, "getUpdates answered ok=\(envelope.ok) without a result", platform: .telegram)
+        }
+        let addressing = TelegramAddressing(botID: bot.id, botUsername: bot.username)
+        var page = PollPage(nextPollDelay: .zero)
+        var highest = offset.map { $0 - 1 }
+        for slot in slots {
+            switch slot {
+            case .update(let update):
+                highest = max(highest ?? update.updateId, update.updateId)
+                guard let message = update.message ?? update.editedMessage else { continue }
+                if let inbound = inbound(message, addressing: addressing) { page.messages.append(inbound) }
+            case .invalid(let updateID, let reason):
+                if let updateID { highest = max(highest ?? updateID, updateID) }
+                logger.warning("malformed update skipped",
+                               metadata: ["telegram.update_id": "\(updateID.map(String.init) ?? "?")",
+                                          "error": "\(reason)"])
+                page.rejected.append(RejectedInput(reason: "malformed update",
+                                                   detail: "update \(updateID.map(String.init) ?? "?"): \(reason)"))
+            }
+        }
+        if let highest, highest + 1 > (offset ?? Int64.min) {
+            page.cursorUpdates[Self.offsetCursor] = String(highest + 1)
+        }
+        return page
+    }
+
+    /// `getUpdates` returning the successful raw answer; maps error answers, handling 409 (webhook, second poller).
+    private func getUpdates(offset: Int64?, retryAfterWebhookDeletion: Bool) async throws -> HTTPResponse {
+        let body = TelegramGetUpdatesRequest(offset: offset, limit: Self.pageSize,
+                                             timeout: configuration.pollTimeoutSeconds,
+                                             allowedUpdates: configuration.allowedUpdates)
+        let data = try JSONEncoder.telegram.encode(body)
+        let request = HTTPRequest(
+            method: "POST", url: client.url("getUpdates"), headers: ["Content-Type": "application/json"], body: data,
+            timeout: .seconds(configuration.pollTimeoutSeconds + 15), maxBodyBytes: TelegramClient.maxBodyBytes,
+            redactions: [configuration.token])
+        let response: HTTPResponse
+        do {
+            response = try await environment.http.execute(request)
+        } catch let error as HTTPClientError {
+            var mapped = BotError(error, platform: .telegram, delivery: .notDelivered)
+            mapped.message = client.scrub("getUpdates: \(mapped.message)")
+            throw mapped
+        }
+        if response.isSuccess { return response }
+        guard case .failure(let failure) = try client.decode(response, method: "getUpdates", as: TelegramIgnored.self)
+        else { return response }
+        if failure.status == 409 {
+            if failure.description.localizedCaseInsensitiveContains("webhook") {
+                if configuration.deleteWebhook && retryAfterWebhookDeletion {
+                    logger.notice("a webhook is set; deleting it because delete_webhook = true")
+                    _ = try await client.call("deleteWebhook", TelegramDeleteWebhookRequest(dropPendingUpdates: false),
+                                              as: TelegramIgnored.self)
+                        .get(method: "deleteWebhook", scope: "global", tokenSource: configuration.tokenSource)
+                    return try await getUpdates(offset: offset, retryAfterWebhookDeletion: false)
+                }
+                throw BotError(.platform,
+                               "getUpdates refused because a webhook is set for this bot (\(failure.description)). "
+                                   + "Delete the webhook (deleteWebhook) or set delete_webhook = true in [telegram]",
+                               platform: .telegram, httpStatus: 409)
+            }
+            throw BotError(.platform,
+                           "getUpdates conflict: another process is polling with the same bot token "
+                               + "(\(failure.description)). Stop the second poller",
+                           platform: .telegram, httpStatus: 409)
+        }
+        throw failure.botError(method: "getUpdates", scope: "global", tokenSource: configuration.tokenSource)
+    }
+
+    /// The inbound message for an addressed Telegram message, `nil` when it is not addressed to the bot.
+    private func inbound(_ message: TelegramMessage, addressing: TelegramAddressing) -> InboundMessage? {
+        guard let outcome = addressing.outcome(for: message) else { return nil }
+        let chatID = String(message.chat.id)
+        let threadID = message.isTopicMessage == true ? message.messageThreadId : nil
+        let kind: ChatRef.Kind
+        switch message.chat.type {
+        case "private": kind = .direct
+        case "channel": kind = .channel
+        default: kind = .group
+        }
+        var extras = ["chat_id": chatID, "chat_type": message.chat.type, "message_id": String(message.messageId)]
+        if let threadID { extras["thread_id"] = String(threadID) }
+        var replyTo: MessageRef?
+        if let parent = message.replyToMessage?.message {
+            replyTo = MessageRef(id: "\(chatID):\(parent.messageId)", author: author(of: parent, bot: addressing),
+                                 text: parent.body?.text)
+            extras["reply_to_date"] = String(parent.date)
+        }
+        return InboundMessage(
+            platform: .telegram, id: "\(chatID):\(message.messageId)", platformMessageID: String(message.messageId),
+            chat: ChatRef(id: chatID, kind: kind, threadID: threadID.map(String.init), title: message.chat.title),
+            author: author(of: message, bot: addressing) ?? Author(id: "unknown"), text: outcome.text,
+            addressedAs: outcome.kind, replyTo: replyTo,
+            createdAt: Date(timeIntervalSince1970: TimeInterval(message.date)), extras: extras)
+    }
+
+    /// Ids of Telegram's stand-ins for anonymous group admins and linked channels.
+    private static let anonymousSenders: Set<Int64> = [1_087_968_824, 136_817_688]
+
+    private func author(of message: TelegramMessage, bot: TelegramAddressing) -> Author? {
+        if let chat = message.senderChat, message.from.map({ Self.anonymousSenders.contains($0.id) }) ?? true {
+            return Author(id: String(chat.id), handle: chat.username, displayName: chat.title, isBot: false)
+        }
+        guard let user = message.from else { return nil }
+        return Author(id: String(user.id), handle: user.username, displayName: user.displayName,
+                      isBot: user.isBot || user.id == bot.botID)
+    }
+
+    // MARK: Context
+
+    /// The replied-to message, when there is one (the Bot API has no history; the engine adds earlier turns from
+    /// its conversation log).
+    public func context(of message: InboundMessage, depth: Int) async throws -> [InboundMessage] {
+        guard depth > 0, let parent = message.replyTo else { return [] }
+        let date = message.extras["reply_to_date"].flatMap { TimeInterval($0) }
+            .map { Date(timeIntervalSince1970: $0) } ?? message.createdAt
+        let bareID = parent.id.split(separator: ":").last.map(String.init) ?? parent.id
+        return [InboundMessage(platform: .telegram, id: parent.id, platformMessageID: bareID, chat: message.chat,
+                               author: parent.author ?? Author(id: "unknown"), text: parent.text ?? "",
+                               addressedAs: .reply, createdAt: date,
+                               extras: ["chat_id": message.extras["chat_id"] ?? message.chat.id])]
+    }
+
+    // MARK: Posting
+
+    /// Sends one part as a plain-text reply to `message` and returns `"<chat_id>:<message_id>"` of the new message.
+    /// Follows (and records) group → supergroup migrations.
+    public func post(_ text: String, replyingTo message: InboundMessage, part: Int, idempotencyKey: String)
+        async throws -> String {
+        let target = try Target(message)
+        var chatID = try await currentChatID(target.chatID)
+        for _ in 0..<3 {
+            let request = TelegramSendMessageRequest(
+                chatId: chatID, messageThreadId: target.threadID, text: text,
+                replyParameters: target.messageID.map {
+                    TelegramReplyParameters(messageId: $0, allowSendingWithoutReply: true)
+                },
+                linkPreviewOptions: TelegramLinkPreviewOptions(isDisabled: true))
+            let result = try await client.call("sendMessage", request, as: TelegramMessage.self, delivery: .unknown)
+            switch result {
+            case .success(let sent):
+                return "\(sent.chat.id):\(sent.messageId)"
+            case .failure(let failure):
+                if let newID = failure.migrateToChatID, newID != chatID {
+                    try await recordMigration(from: chatID, to: newID)
+                    chatID = newID
+                    continue
+                }
+                throw failure.botError(method: "sendMessage", scope: "chat:\(message.chat.id)",
+                                       tokenSource: configuration.tokenSource)
+            }
+        }
+        throw BotError(.platform, "sendMessage: chat \(target.chatID) keeps migrating", platform: .telegram)
+    }
+
+    /// `sendChatAction` `typing` (lasts up to 5 s on Telegram's side).
+    public func indicateTyping(for message: InboundMessage) async throws {
+        let target = try Target(message)
+        var chatID = try await currentChatID(target.chatID)
+        for _ in 0..<3 {
+            let request = TelegramSendChatActionRequest(chatId: chatID, messageThreadId: target.threadID,
+                                                        action: "typing")
+            switch try await client.call("sendChatAction", request, as: TelegramIgnored.self) {
+            case .success:
+                return
+            case .failure(let failure):
+                if let newID = failure.migrateToChatID, newID != chatID {
+                    try await recordMigration(from: chatID, to: newID)
+                    chatID = newID
+                    continue
+                }
+                throw failure.botError(method: "sendChatAction", scope: "chat:\(message.chat.id)",
+                                       tokenSource: configuration.tokenSource)
+            }
+        }
+    }
+
+    /// Where a reply to `message` goes.
+    private struct Target {
+        var chatID: Int64
+        var threadID: Int64?
+        var messageID: Int64?
+
+        init(_ message: InboundMessage) throws {
+            guard let chatID = Int64(message.extras["chat_id"] ?? message.chat.id) else {
+                throw BotError(.platform, "message \(message.id) has no Telegram chat id", platform: .telegram,
+                               isPermanent: true)
+            }
+            self.chatID = chatID
+            self.threadID = (message.extras["thread_id"] ?? message.chat.threadID).flatMap { Int64($0) }
+            self.messageID = Int64(message.platformMessageID)
+        }
+    }
+
+    /// Storage key of a chat migration.
+    public static func migrationKey(_ chatID: Int64) -> String { "migrated.\(chatID)" }
+
+    /// The chat id to send to, after following recorded migrations.
+    private func currentChatID(_ chatID: Int64) async throws -> Int64 {
+        var current = chatID
+        for _ in 0..<4 {
+            guard let next = try await environment.state.value(Self.migrationKey(current), for: .telegram)
+                .flatMap({ Int64($0) }), next != current else { break }
+            current = next
+        }
+        return current
+    }
+
+    private func recordMigration(from old: Int64, to new: Int64) async throws {
+        logger.notice("group was upgraded to a supergroup; following the migration",
+                      metadata: ["telegram.chat_id": "\(old)", "telegram.migrate_to_chat_id": "\(new)"])
+        try await environment.state.setValue(String(new), for: Self.migrationKey(old), platform: .telegram,
+                                             at: environment.now())
+    }
+}
+
+extension Result where Failure == TelegramAPIFailure {
+    /// The success value, or the failure as a `BotError`.
+    func get(method: String, scope: String, tokenSource: String) throws -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(let failure): throw failure.botError(method: method, scope: scope, tokenSource: tokenSource)
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// The Bot API's snake_case JSON.
+    static var telegram: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+}
