@@ -96,7 +96,7 @@ public actor TelegramAdapter: PlatformAdapter {
         }
         let addressing = TelegramAddressing(botID: bot.id, botUsername: bot.username)
         var page = PollPage(nextPollDelay: .zero)
-        var highest = offset.map { $0 - 1 }
+        var highest = offset.map { $0 &- 1 }
         for slot in slots {
             switch slot {
             case .update(let update):
@@ -112,8 +112,8 @@ public actor TelegramAdapter: PlatformAdapter {
                                                    detail: "update \(updateID.map(String.init) ?? "?"): \(reason)"))
             }
         }
-        if let highest, highest + 1 > (offset ?? Int64.min) {
-            page.cursorUpdates[Self.offsetCursor] = String(highest + 1)
+        if let highest, highest &+ 1 > (offset ?? Int64.min) {
+            page.cursorUpdates[Self.offsetCursor] = String(highest &+ 1)
         }
         return page
     }
@@ -135,6 +135,12 @@ public actor TelegramAdapter: PlatformAdapter {
             var mapped = BotError(error, platform: .telegram, delivery: .notDelivered)
             mapped.message = client.scrub("getUpdates: \(mapped.message)")
             throw mapped
+        } catch is CancellationError {
+            throw BotError(.cancelled, "getUpdates: cancelled", platform: .telegram)
+        } catch let error as BotError {
+            throw error
+        } catch {
+            throw BotError(.transport, client.scrub("getUpdates: \(error)"), platform: .telegram)
         }
         if response.isSuccess { return response }
         guard case .failure(let failure) = try client.decode(response, method: "getUpdates", as: TelegramIgnored.self)

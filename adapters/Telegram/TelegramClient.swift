@@ -56,12 +56,18 @@ struct TelegramClient: Sendable {
             var mapped = BotError(error, platform: .telegram, delivery: delivery)
             mapped.message = scrub("\(method): \(mapped.message)")
             throw mapped
-        } catch let error as BotError {
-            throw error
+        } catch is CancellationError {
+            throw BotError(.cancelled, "\(method): cancelled", platform: .telegram, delivery: delivery)
         } catch {
             throw BotError(.transport, scrub("\(method): \(error)"), platform: .telegram, delivery: delivery)
         }
-        return try decode(response, method: method, as: Result.self)
+        do {
+            return try decode(response, method: method, as: Result.self)
+        } catch var error as BotError {
+            // A success answer we cannot read: the request did take effect.
+            error.delivery = response.isSuccess ? .unknown : delivery
+            throw error
+        }
     }
 
     /// Decodes a complete answer.
