@@ -98,7 +98,8 @@ public final class CurlHTTPClient: HTTPClient {
     /// streams chunk by chunk as it arrives (long polls, server-sent events).
     ///
     /// Cancelling the task, or dropping the body (breaking out of the iteration and releasing the
-    /// response), aborts the transfer. At most about 1 MiB (or `maxBodyBytes`, if smaller) waits unread;
+    /// response), aborts the transfer. A cancelled iteration throws `.cancelled` or, as with any
+    /// `AsyncStream`, just ends early; `HTTPStreamingResponse.collect` always throws `.cancelled`. At most about 1 MiB (or `maxBodyBytes`, if smaller) waits unread;
     /// beyond that the transfer pauses until the consumer catches up. `maxBodyBytes` bounds the whole body,
     /// so set it high for endless streams. Errors after the headers are thrown by the body's iteration.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {

@@ -198,7 +198,7 @@ struct CurlHTTPClientTests {
             poll.cancel()
             return await poll.result
         }
-        #expect(duration < .milliseconds(500))
+        #expect(duration < .milliseconds(750))
         #expect((result.failure as? HTTPClientError)?.code == .cancelled)
         #expect(await iterator.event() == "closed")
     }
