@@ -100,16 +100,18 @@ final class CurlMultiLoop: @unchecked Sendable {
             if stopping { return tearDown() }
 
             _ = curl_multi_perform(multi, &running)
-            var completed = 0
+            var finished: [(CurlTransfer, CURLcode)] = []
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let code = message.pointee.data.result  // read before remove_handle invalidates the message
                 _ = curl_multi_remove_handle(multi, easy)
-                active.removeValue(forKey: easy)?.complete(code)
-                completed += 1
+                if let transfer = active.removeValue(forKey: easy) { finished.append((transfer, code)) }
             }
-            if completed > 0 { record(completed: completed, on: threadID) }
+            if !finished.isEmpty {
+                record(completed: finished.count, on: threadID)  // before callers resume and may read it
+                for (transfer, code) in finished { transfer.complete(code) }
+            }
             _ = curl_multi_poll(multi, nil, 0, 1000, nil)
         }
     }
