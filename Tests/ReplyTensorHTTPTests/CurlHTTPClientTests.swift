@@ -224,6 +224,36 @@ struct CurlHTTPClientTests {
         #expect(error?.message.isEmpty == false)
     }
 
+    @Test func connectionClosedMidBodyIsATransportError() async throws {
+        let server = try LoopbackServer { _, connection in
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+        }
+        defer { server.stop() }
+        let client = makeLoopbackClient()
+        defer { client.shutdown() }
+
+        let error = await httpError { try await client.execute(HTTPRequest(url: server.url)) }
+        #expect(error?.code == .transport)
+        #expect(error?.url == server.url)
+    }
+
+    @Test func configuredProxyReceivesTheRequest() async throws {
+        let requests = Mutex<[LoopbackServer.Request]>([])
+        let proxy = try LoopbackServer { request, connection in
+            requests.withLock { $0.append(request) }
+            connection.respond(body: "via proxy")
+        }
+        defer { proxy.stop() }
+        let client = CurlHTTPClient(configuration: .init(proxy: proxy.url, noProxy: ""))
+        defer { client.shutdown() }
+
+        let response = try await client.execute(HTTPRequest(url: "http://origin.example.invalid/path?q=1"))
+        #expect(response.text == "via proxy")
+        let request = try #require(requests.withLock { $0.first })
+        #expect(request.target == "http://origin.example.invalid/path?q=1")
+        #expect(request.headers["Host"] == "origin.example.invalid")
+    }
+
     @Test func errorsShowTheRedactedURLNeverTheSecret() async throws {
         let port = try LoopbackServer.closedPort()
         let client = makeLoopbackClient()
