@@ -254,6 +254,45 @@ struct CurlHTTPClientTests {
         #expect(request.headers["Host"] == "origin.example.invalid")
     }
 
+    @Test func gzipBodiesAreDecodedAndCountedDecoded() async throws {
+        // gzip of "compressed hello " × 20 (340 bytes), 42 bytes on the wire.
+        let gzipped = try #require(Data(base64Encoded: "H4sIAAAAAAACA0vOzy0oSi0uTk1RyEjNyclXSB4VoFQAAK17G89UAQAA"))
+        let requests = Mutex<[LoopbackServer.Request]>([])
+        let server = try LoopbackServer { request, connection in
+            requests.withLock { $0.append(request) }
+            connection.write("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: \(gzipped.count)\r\n"
+                + "Connection: close\r\n\r\n")
+            connection.write(gzipped)
+        }
+        defer { server.stop() }
+        let client = makeLoopbackClient()
+        defer { client.shutdown() }
+
+        let response = try await client.execute(HTTPRequest(url: server.url))
+        #expect(response.text == String(repeating: "compressed hello ", count: 20))
+        #expect(requests.withLock { $0.first?.headers["Accept-Encoding"]?.contains("gzip") } == true)
+
+        let error = await httpError { try await client.execute(HTTPRequest(url: server.url, maxBodyBytes: 100)) }
+        #expect(error?.code == .bodyTooLarge)
+    }
+
+    @Test func severalClientsAreIndependentAndDeinitIsSafe() async throws {
+        let server = try LoopbackServer { _, connection in connection.respond(body: "ok") }
+        defer { server.stop() }
+        let survivor = makeLoopbackClient()
+        defer { survivor.shutdown() }
+
+        for _ in 0..<10 {
+            let shortLived = makeLoopbackClient()  // released without shutdown(): deinit stops its thread
+            #expect(try await shortLived.execute(HTTPRequest(url: server.url)).text == "ok")
+        }
+        let stopped = makeLoopbackClient()
+        stopped.shutdown()
+        stopped.shutdown()
+        #expect(try await survivor.execute(HTTPRequest(url: server.url)).text == "ok")
+        #expect(await httpError { try await stopped.execute(HTTPRequest(url: server.url)) }?.code == .cancelled)
+    }
+
     @Test func errorsShowTheRedactedURLNeverTheSecret() async throws {
         let port = try LoopbackServer.closedPort()
         let client = makeLoopbackClient()
