@@ -58,6 +58,8 @@ public final class CurlHTTPClient: HTTPClient {
         public var ioThreadsStarted = 0
         /// I/O threads that have exited (1 after `shutdown()` has taken effect).
         public var ioThreadsStopped = 0
+        /// Identity (`pthread_self`) of the I/O thread, once it has started.
+        public var ioThread: UInt?
         /// Transfers libcurl reported finished (successfully or not); cancellations are not counted.
         public var completedTransfers = 0
         /// Identities of the threads on which transfers completed; one entry, the I/O thread.

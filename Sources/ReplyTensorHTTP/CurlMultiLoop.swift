@@ -89,7 +89,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         #else
         let threadID = UInt(pthread_self())
         #endif
-        counters.withLock { $0.ioThreadsStarted += 1 }
+        counters.withLock { counters in
+            counters.ioThreadsStarted += 1
+            counters.ioThread = threadID
+        }
         var running: Int32 = 0
         while true {
             let (commands, stopping) = inbox.withLock { inbox in
