@@ -294,6 +294,38 @@ struct CurlHTTPClientTests {
         #expect(await httpError { try await stopped.execute(HTTPRequest(url: server.url)) }?.code == .cancelled)
     }
 
+    @Test func headRequestIgnoresContentLengthLimit() async throws {
+        let requests = Mutex<[LoopbackServer.Request]>([])
+        let server = try LoopbackServer { request, connection in
+            requests.withLock { $0.append(request) }
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n")
+        }
+        defer { server.stop() }
+        let client = makeLoopbackClient()
+        defer { client.shutdown() }
+
+        let response = try await client.execute(HTTPRequest(method: "HEAD", url: server.url, maxBodyBytes: 10))
+        #expect(response.status == 200)
+        #expect(response.headers["content-length"] == "1000000")
+        #expect(response.body.isEmpty)
+        #expect(requests.withLock { $0.first?.method } == "HEAD")
+    }
+
+    @Test func headerInjectionIsAnInvalidRequest() async throws {
+        let client = makeLoopbackClient()
+        defer { client.shutdown() }
+        let value = await httpError {
+            try await client.execute(HTTPRequest(url: "http://127.0.0.1:9/", headers: ["X-A": "1\r\nX-B: 2"]))
+        }
+        #expect(value?.code == .invalidRequest)
+        let name = await httpError {
+            try await client.execute(HTTPRequest(url: "http://127.0.0.1:9/", headers: ["Bad Name": "1"]))
+        }
+        #expect(name?.code == .invalidRequest)
+        let method = await httpError { try await client.execute(HTTPRequest(method: "GET /x", url: "http://127.0.0.1:9/")) }
+        #expect(method?.code == .invalidRequest)
+    }
+
     @Test func errorsShowTheRedactedURLNeverTheSecret() async throws {
         let port = try LoopbackServer.closedPort()
         let client = makeLoopbackClient()
