@@ -46,7 +46,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Hands a configured transfer to the I/O thread. After shutdown, fails it with `.cancelled` instead.
     func submit(_ transfer: CurlTransfer) {
         if !send(.add(transfer)) {
-            transfer.finish(.failure(HTTPClientError(.cancelled, "the HTTP client was shut down", url: transfer.redactedURL)))
+            transfer.finish(.failure(CurlTransfer.shutDownError(transfer.redactedURL)))
         }
     }
 
@@ -124,7 +124,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         case .add(let transfer):
             guard let easy = transfer.handle else { return }
             if stopping {
-                transfer.finish(.failure(HTTPClientError(.cancelled, "the HTTP client was shut down", url: transfer.redactedURL)))
+                transfer.finish(.failure(CurlTransfer.shutDownError(transfer.redactedURL)))
             } else if transfer.cancelRequested {
                 transfer.finish(.failure(CurlTransfer.cancelledError(transfer.redactedURL)))
             } else if curl_multi_add_handle(multi, easy) == CURLM_OK {
@@ -145,7 +145,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func tearDown() {
         for (easy, transfer) in active {
             _ = curl_multi_remove_handle(multi, easy)
-            transfer.finish(.failure(HTTPClientError(.cancelled, "the HTTP client was shut down", url: transfer.redactedURL)))
+            transfer.finish(.failure(CurlTransfer.shutDownError(transfer.redactedURL)))
         }
         active.removeAll()
         _ = curl_multi_cleanup(multi)

@@ -13,7 +13,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Where the outcome goes.
     enum Delivery {
         /// Not yet handed to a caller.
-        case none
+        case unassigned
         /// `execute`: the whole response at the end.
         case collect(CheckedContinuation<HTTPResponse, any Error>)
         /// `stream`, before the headers: the head continuation and the body to hand out with it.
@@ -36,7 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let expectsBody: Bool
 
     // I/O-thread state.
-    private var delivery: Delivery = .none
+    private var delivery: Delivery = .unassigned
     private var status = 0
     private var headers = HTTPHeaders()
     private var headComplete = false
@@ -152,7 +152,7 @@ final class CurlTransfer: @unchecked Sendable {
                 abortError = CurlBodyPipe.cancelled
                 return 0
             }
-        case .awaitingHead, .none, .finished:
+        case .awaitingHead, .unassigned, .finished:
             // Body bytes before a final header block (HTTP/0.9-like answers): not HTTP we accept.
             abortError = HTTPClientError(.transport, "response body arrived before the headers", url: redactedURL)
             return 0
@@ -195,7 +195,7 @@ final class CurlTransfer: @unchecked Sendable {
             continuation.resume(throwing: error)
         case (.streaming(let pipe), _):
             pipe.finish(outcome)
-        case (.none, _), (.finished, _):
+        case (.unassigned, _), (.finished, _):
             break
         }
     }
@@ -213,6 +213,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     static func cancelledError(_ url: String?) -> HTTPClientError {
         HTTPClientError(.cancelled, "the request was cancelled", url: url)
+    }
+
+    static func shutDownError(_ url: String?) -> HTTPClientError {
+        HTTPClientError(.cancelled, "the HTTP client was shut down", url: url)
     }
 
     private func releaseHandle() {
