@@ -1,8 +1,11 @@
 import ReplyTensorHTTP
 
-/// The process's HTTP client.
+/// The process's HTTP client: libcurl, with the configured proxy (or the standard proxy variables).
 enum HTTPClientFactory {
     static func make(_ configuration: ReplyTensorConfiguration) -> any HTTPClient {
-        ScriptedHTTPClient { _ in throw HTTPClientError(.transport, "no HTTP client in this build") }
+        var settings = CurlHTTPClient.Configuration()
+        settings.userAgent = "ReplyTensor/\(ReplyTensorVersion.string) (+https://github.com/replytensor/replytensor)"
+        if !configuration.httpProxy.isEmpty { settings.proxy = configuration.httpProxy }
+        return CurlHTTPClient(configuration: settings)
     }
 }
