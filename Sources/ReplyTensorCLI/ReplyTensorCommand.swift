@@ -1,3 +1,24 @@
+import ArgumentParser
+
+/// `replytensor`: the reply bot and its operator tools (CONTRACT.md).
+public struct ReplyTensorCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "replytensor",
+        abstract: "A reply bot for X, Telegram and Discord answered by Bittensor's prompting subnet or a gateway.",
+        version: ReplyTensorVersion.string,
+        subcommands: CommandCatalog.commands
+    )
+
+    public init() {}
+}
+
 public enum ReplyTensorVersion {
     public static let string = "0.1.0"
+}
+
+/// Exit statuses of CONTRACT.md.
+enum ExitStatus {
+    static let failure = ExitCode(1)
+    static let usage = ExitCode(64)
+    static let configuration = ExitCode(78)
 }

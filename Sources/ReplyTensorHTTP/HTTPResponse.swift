@@ -31,6 +31,9 @@ public struct HTTPStreamingResponse: Sendable {
     }
 
     /// Reads the rest of the body, refusing more than `limit` bytes.
+    ///
+    /// Like every `AsyncStream`, the body may simply end when the iterating task is cancelled; `collect`
+    /// turns that into `HTTPClientError.Code.cancelled` so a cut-off body is never mistaken for a whole one.
     public func collect(limit: Int = 16 << 20) async throws -> Data {
         var data = Data()
         for try await chunk in body {
@@ -39,6 +42,7 @@ public struct HTTPStreamingResponse: Sendable {
                 throw HTTPClientError(.bodyTooLarge, "response body exceeds \(limit) bytes")
             }
         }
+        if Task.isCancelled { throw HTTPClientError(.cancelled, "the response body was cancelled") }
         return data
     }
 }

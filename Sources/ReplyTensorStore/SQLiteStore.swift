@@ -1,1 +1,69 @@
-enum SQLiteStorePlaceholder {}
+import Foundation
+import GRDB
+import ReplyTensorCore
+
+/// The embedded store: one SQLite file in WAL mode, migrated on open. Implements every store protocol of Core.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StoreMigrations.migrator.migrate(pool)
+        } catch {
+            throw BotError(.storage, "cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// The names of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try StoreMigrations.migrator.appliedMigrations($0) }
+    }
+
+    /// True when a write succeeds (for health checks).
+    public func isWritable() async -> Bool {
+        do {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('health', ?)",
+                               arguments: [Date().timeIntervalSince1970])
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Checkpoints the WAL into the main file and closes the database.
+    public func close() throws {
+        _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try pool.close()
+    }
+
+    func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch let error as BotError {
+            throw error
+        } catch {
+            throw BotError(.storage, "store write failed: \(error)", underlying: error)
+        }
+    }
+
+    func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch {
+            throw BotError(.storage, "store read failed: \(error)", underlying: error)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorStore
+
+/// `replytensor-bench [engine|store|all]`: prints one JSON object per measurement.
+@main
+enum BenchmarkMain {
+    static func main() async throws {
+        let which = CommandLine.arguments.dropFirst().first ?? "all"
+        if which == "engine" || which == "all" { try await EngineBenchmark.run() }
+        if which == "store" || which == "all" { try await StoreBenchmark.run() }
+    }
+}
+
+/// Prints a result line.
+func report(_ fields: [String: Any]) {
+    let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func temporaryStorePath(_ name: String) -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replytensor-bench-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent(name).path
+}

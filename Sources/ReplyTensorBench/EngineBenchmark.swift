@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorStore
+
+/// Messages through the whole engine per second: in-memory platform, instant responder, SQLite on disk.
+enum EngineBenchmark {
+    static func run() async throws {
+        for count in [2_000, 10_000] {
+            let store = try SQLiteStore(path: temporaryStorePath("engine.sqlite"))
+            let adapter = MemoryAdapter(platform: "bench")
+            adapter.inject((0..<count).map {
+                adapter.makeMessage(id: "m\($0)", text: "question \($0)", author: Author(id: "u\($0 % 500)"),
+                                    chat: "c\($0 % 100)")
+            })
+            var logger = Logger(label: "bench")
+            logger.logLevel = .critical
+            var configuration = EngineConfiguration(maxConcurrentReplies: 8, retentionDays: 0,
+                                                    limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0, dailyReplies: 0))
+            configuration.contextDepth = 4
+            let engine = Engine(configuration: configuration, store: store, adapters: [adapter],
+                                responder: LocalResponder { "instant answer to \($0.question)" }, plugins: [], logger: logger)
+            let start = ContinuousClock.now
+            let task = Task { try await engine.run() }
+            while adapter.posts.count < count { try await Task.sleep(for: .milliseconds(5)) }
+            let elapsed = ContinuousClock.now - start
+            engine.shutdown()
+            try await task.value
+            try store.close()
+            report(["benchmark": "engine_throughput", "messages": count, "seconds": elapsed.seconds,
+                    "messages_per_second": Double(count) / elapsed.seconds, "store": "sqlite-on-disk",
+                    "responder": "instant", "concurrency": 8])
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// The subcommands this build ships. Commands whose parts are not built are absent, not stubbed.
+enum CommandCatalog {
+    static let commands: [any ParsableCommand.Type] = [RunCommand.self, CheckCommand.self, StatusCommand.self]
+}

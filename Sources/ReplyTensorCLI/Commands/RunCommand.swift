@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReplyTensorCore
+import ServiceLifecycle
+
+/// `replytensor run`: the bot, until SIGINT/SIGTERM.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the bot until SIGINT/SIGTERM, then shut down gracefully.",
+        discussion: "Exit status: 0 clean stop, 1 fatal runtime error, 78 configuration error.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        LoggingSetup.bootstrap(configuration.log, secrets: configuration.secrets)
+        let logger = Logger(label: "replytensor")
+        guard !configuration.enabledPlatforms.isEmpty else {
+            Console.error("configuration error: no platform is enabled; set enabled = true in [telegram], [discord] or [twitter]")
+            throw ExitStatus.configuration
+        }
+        let assembly: BotAssembly
+        do {
+            assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger)
+        } catch let error as ConfigurationError {
+            Console.error(error.description)
+            throw ExitStatus.configuration
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitStatus.failure
+        }
+        logger.info("starting", metadata: ["version": "\(ReplyTensorVersion.string)",
+                                           "platforms": "\(configuration.enabledPlatforms.map(\.rawValue))",
+                                           "store": "\(configuration.bot.store.path)"])
+        let service = BotService(assembly: assembly, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.bot.shutdownGraceSeconds * 1000))
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            logger.critical("stopped on a fatal error", metadata: ["error": "\(error)"])
+            throw ExitStatus.failure
+        }
+        logger.info("stopped cleanly")
+    }
+}
+
+/// The engine as a service: graceful shutdown stops polling and lets work in flight finish; a second signal
+/// exits at once (the ledger makes that safe to resume).
+struct BotService: Service {
+    let assembly: BotAssembly
+    let logger: Logger
+
+    func run() async throws {
+        let engine = assembly.engine
+        let logger = logger
+        defer {
+            do {
+                try assembly.store.close()
+            } catch {
+                logger.error("closing the store failed", metadata: ["error": "\(error)"])
+            }
+        }
+        try await withGracefulShutdownHandler {
+            try await engine.run()
+        } onGracefulShutdown: {
+            logger.notice("shutting down: finishing work in flight (send the signal again to exit at once)")
+            ImmediateExit.arm()
+            engine.shutdown()
+        }
+    }
+}
+
+/// After the first SIGTERM/SIGINT, the next one ends the process at once.
+enum ImmediateExit {
+    static func arm() {
+        signal(SIGTERM) { _ in _exit(143) }
+        signal(SIGINT) { _ in _exit(130) }
+    }
+}

@@ -1,0 +1,8 @@
+import ReplyTensorCore
+
+/// What this build can do. The configuration refuses to switch on anything else (CONTRACT.md).
+enum BuiltFeatures {
+    static let platforms: Set<Platform> = []
+    static let responders: Set<String> = []
+    static let metrics = false
+}

@@ -1,0 +1,236 @@
+import Foundation
+import ReplyTensorCore
+
+extension ReplyTensorConfiguration {
+    /// Features whose code has landed. A section for anything else is accepted only in its off form.
+    static let builtPlatforms: Set<Platform> = BuiltFeatures.platforms
+    static let builtResponders: Set<String> = BuiltFeatures.responders
+
+    /// Reads and validates the file at `url`. Throws `ConfigurationError` listing every problem.
+    public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            plugins: PluginRegistry = .builtIn) throws -> ReplyTensorConfiguration {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ConfigurationError("cannot read configuration file \(url.path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError("\(url.path) is not valid UTF-8")
+        }
+        return try parse(text, source: url, environment: environment, plugins: plugins)
+    }
+
+    /// Reads a configuration from TOML text; `source` sets the folder relative paths start from.
+    public static func parse(_ text: String, source: URL, environment: [String: String],
+                             plugins: PluginRegistry = .builtIn) throws -> ReplyTensorConfiguration {
+        let values: [String: ConfigValue]
+        do {
+            values = try ConfigValue.parse(text)
+        } catch {
+            throw ConfigurationError("\(source.lastPathComponent) is not valid TOML: \(error)")
+        }
+        let problems = ConfigProblems()
+        let root = ConfigSection(path: "", values: values, problems: problems)
+        let base = source.deletingLastPathComponent()
+        let secrets = SecretSource(environment: environment, baseDirectory: base)
+        var configuration = ReplyTensorConfiguration(bot: Bot(store: base.appendingPathComponent("replytensor.sqlite")))
+        configuration.source = source
+
+        configuration.readBot(root.section("bot"), base: base)
+        configuration.readLimits(root.section("limits"))
+        configuration.readResponder(root.section("responder"), secrets: secrets)
+        configuration.readTelegram(root.section("telegram"), secrets: secrets)
+        configuration.readDiscord(root.section("discord"), secrets: secrets)
+        configuration.readTwitter(root.section("twitter"), secrets: secrets)
+        configuration.readPlugins(root.section("plugins"), registry: plugins)
+        configuration.readLog(root.section("log"))
+        let metrics = root.section("metrics")
+        configuration.metricsListen = metrics.string("listen", default: "")
+        if !configuration.metricsListen.isEmpty && !BuiltFeatures.metrics {
+            problems.add("[metrics]: the metrics endpoint is not built in this version; set listen = \"\"")
+        }
+        configuration.httpProxy = root.section("http").string("proxy", default: "")
+        root.reportUnknownKeys()
+        if !problems.list.isEmpty { throw ConfigurationError(problems.list) }
+        return configuration
+    }
+
+    mutating func readBot(_ section: ConfigSection, base: URL) {
+        bot.name = section.string("name", default: bot.name)
+        bot.persona = section.string("persona", default: bot.persona)
+        let store = section.string("store", default: "replytensor.sqlite")
+        if store.isEmpty { section.problems.add("bot.store: expected a file path, found an empty string") }
+        bot.store = ConfigPaths.resolve(store.isEmpty ? "replytensor.sqlite" : store, relativeTo: base)
+        bot.maxConcurrentReplies = section.int("max_concurrent_replies", default: 8, range: 1...256)
+        bot.contextDepth = section.int("context_depth", default: 4, range: 0...50)
+        bot.retentionDays = section.int("retention_days", default: 30, range: 0...3650)
+        bot.maxConsecutiveReplies = section.int("max_consecutive_replies", default: 5, range: 0...1000)
+        bot.shutdownGraceSeconds = section.double("shutdown_grace_seconds", default: 20)
+    }
+
+    mutating func readLimits(_ section: ConfigSection) {
+        limits = PolicyLimits(
+            perUserPerHour: section.int("per_user_per_hour", default: 10, range: 0...1_000_000),
+            perChatPerMinute: section.int("per_chat_per_minute", default: 6, range: 0...1_000_000),
+            dailyReplies: section.int("daily_replies", default: 1000, range: 0...100_000_000))
+    }
+
+    mutating func readResponder(_ section: ConfigSection, secrets: SecretSource) {
+        responder.order = section.strings("order", default: ["subnet", "gateway"])
+        responder.timeoutSeconds = section.double("timeout_seconds", default: 30, minimum: 0.1)
+        let known = ["subnet", "gateway"]
+        for name in responder.order where !known.contains(name) {
+            section.problems.add("responder.order: unknown responder \"\(name)\" (expected \"subnet\" or \"gateway\")")
+        }
+        if responder.order.isEmpty { section.problems.add("responder.order: expected at least one responder") }
+        let uses = Set(responder.order)
+        for name in uses where known.contains(name) && !Self.builtResponders.contains(name) {
+            section.problems.add("[responder.\(name)]: the \(name) responder is not built in this version; remove it from responder.order")
+        }
+
+        let subnetSection = section.section("subnet")
+        var subnet = Subnet()
+        subnet.netuid = subnetSection.int("netuid", default: 1, range: 0...65535)
+        subnet.network = subnetSection.string("network", default: "finney")
+        let network = subnet.network
+        if !["finney", "test", "local"].contains(network),
+           !["ws://", "wss://", "http://", "https://"].contains(where: { network.hasPrefix($0) }) {
+            subnetSection.problems.add("responder.subnet.network: expected finney, test, local or a ws(s):// or http(s):// URL, found \"\(network)\"")
+        }
+        subnet.synapse = subnetSection.string("synapse", default: "StreamPromptingSynapse",
+                                              allowed: ["StreamPromptingSynapse", "Prompting"])
+        subnet.walletPath = subnetSection.string("wallet_path", default: "~/.bittensor/wallets")
+        subnet.wallet = subnetSection.string("wallet", default: "default")
+        subnet.hotkey = subnetSection.string("hotkey", default: "default")
+        let passwordEnv = subnetSection.string("password_env", default: "")
+        subnetSection.ignore("password_env")
+        if !passwordEnv.isEmpty {
+            subnet.password = secrets.environment[passwordEnv]
+            if uses.contains("subnet") && (subnet.password ?? "").isEmpty {
+                subnetSection.problems.add("responder.subnet.password_env: environment variable \(passwordEnv) is not set (expected the hotkey password)")
+            }
+        }
+        subnet.minersPerQuery = subnetSection.int("miners_per_query", default: 3, range: 1...64)
+        subnet.allowPrivateAxons = subnetSection.bool("allow_private_axons", default: false)
+        subnet.metagraphRefreshSeconds = subnetSection.double("metagraph_refresh_seconds", default: 600, minimum: 5)
+        responder.subnet = subnet
+
+        let gatewaySection = section.section("gateway")
+        var gateway = Gateway()
+        gateway.baseURL = gatewaySection.string("base_url", default: "")
+        gateway.authHeader = gatewaySection.string("auth_header", default: "bearer", allowed: ["bearer", "api-key"])
+        gateway.model = gatewaySection.string("model", default: "")
+        gateway.stream = gatewaySection.bool("stream", default: true)
+        gateway.maxRetries = gatewaySection.int("max_retries", default: 2, range: 0...10)
+        let usesGateway = uses.contains("gateway")
+        gateway.apiKey = secrets.read("api_key", in: gatewaySection, defaultEnv: "REPLYTENSOR_GATEWAY_KEY",
+                                      required: false, what: "the gateway API key")
+        if usesGateway {
+            if gateway.baseURL.isEmpty || !(gateway.baseURL.hasPrefix("http://") || gateway.baseURL.hasPrefix("https://")) {
+                gatewaySection.problems.add("responder.gateway.base_url: expected an http(s) URL such as https://host/v1, found \"\(gateway.baseURL)\"")
+            }
+        }
+        responder.gateway = gateway
+    }
+
+    mutating func readTelegram(_ section: ConfigSection, secrets: SecretSource) {
+        telegram.enabled = section.bool("enabled", default: false)
+        guard platformAllowed(.telegram, enabled: telegram.enabled, section: section) else { return }
+        telegram.token = secrets.read("token", in: section, defaultEnv: "TELEGRAM_BOT_TOKEN", required: telegram.enabled,
+                                      what: "the Telegram bot token from BotFather") ?? ""
+        telegram.apiBase = section.string("api_base", default: telegram.apiBase)
+        telegram.pollTimeoutSeconds = section.int("poll_timeout_seconds", default: 30, range: 0...50)
+        telegram.maxParts = section.int("max_parts", default: 4, range: 1...20)
+        telegram.deleteWebhook = section.bool("delete_webhook", default: false)
+        checkURL(telegram.apiBase, key: "api_base", in: section)
+    }
+
+    mutating func readDiscord(_ section: ConfigSection, secrets: SecretSource) {
+        discord.enabled = section.bool("enabled", default: false)
+        guard platformAllowed(.discord, enabled: discord.enabled, section: section) else { return }
+        discord.token = secrets.read("token", in: section, defaultEnv: "DISCORD_BOT_TOKEN", required: discord.enabled,
+                                     what: "the Discord bot token") ?? ""
+        discord.apiBase = section.string("api_base", default: discord.apiBase)
+        discord.guilds = section.strings("guilds")
+        discord.channels = section.strings("channels")
+        discord.pollIntervalSeconds = section.double("poll_interval_seconds", default: 5, minimum: 0.05)
+        discord.pollRequestsPerSecond = section.double("poll_requests_per_second", default: 2, minimum: 0.01)
+        discord.maxParts = section.int("max_parts", default: 4, range: 1...20)
+        checkURL(discord.apiBase, key: "api_base", in: section)
+    }
+
+    mutating func readTwitter(_ section: ConfigSection, secrets: SecretSource) {
+        twitter.enabled = section.bool("enabled", default: false)
+        guard platformAllowed(.twitter, enabled: twitter.enabled, section: section) else { return }
+        twitter.apiBase = section.string("api_base", default: twitter.apiBase)
+        twitter.auth = section.string("auth", default: "oauth1", allowed: ["oauth1", "oauth2"])
+        let oauth1 = twitter.enabled && twitter.auth == "oauth1"
+        let oauth2 = twitter.enabled && twitter.auth == "oauth2"
+        twitter.consumerKey = secrets.read("consumer_key", in: section, defaultEnv: "X_CONSUMER_KEY", required: oauth1,
+                                           what: "the X API key (consumer key)") ?? ""
+        twitter.consumerSecret = secrets.read("consumer_secret", in: section, defaultEnv: "X_CONSUMER_SECRET",
+                                              required: oauth1, what: "the X API key secret") ?? ""
+        twitter.accessToken = secrets.read("access_token", in: section, defaultEnv: "X_ACCESS_TOKEN", required: oauth1,
+                                           what: "the X access token") ?? ""
+        twitter.accessTokenSecret = secrets.read("access_token_secret", in: section, defaultEnv: "X_ACCESS_TOKEN_SECRET",
+                                                 required: oauth1, what: "the X access token secret") ?? ""
+        twitter.clientID = secrets.read("client_id", in: section, defaultEnv: "X_CLIENT_ID", required: oauth2,
+                                        what: "the OAuth 2.0 client id") ?? ""
+        twitter.clientSecret = secrets.read("client_secret", in: section, defaultEnv: "X_CLIENT_SECRET", required: false,
+                                            what: "the OAuth 2.0 client secret") ?? ""
+        twitter.refreshToken = secrets.read("refresh_token", in: section, defaultEnv: "X_REFRESH_TOKEN", required: false,
+                                            what: "the first OAuth 2.0 refresh token") ?? ""
+        twitter.pollIntervalSeconds = section.double("poll_interval_seconds", default: 0)
+        twitter.dailyPostBudget = section.int("daily_post_budget", default: 50, range: 0...1_000_000)
+        twitter.threadReplies = section.bool("thread_replies", default: false)
+        twitter.backfillOnFirstRun = section.bool("backfill_on_first_run", default: false)
+        twitter.reconcilePosting = section.bool("reconcile_posting", default: false)
+        checkURL(twitter.apiBase, key: "api_base", in: section)
+    }
+
+    mutating func readPlugins(_ section: ConfigSection, registry: PluginRegistry) {
+        enabledPlugins = section.strings("enabled", default: enabledPlugins)
+        for name in enabledPlugins where registry.factories[name] == nil {
+            section.problems.add("plugins.enabled: unknown plugin \"\(name)\" (known: \(registry.factories.keys.sorted().joined(separator: ", ")))")
+        }
+        for name in section.keys where name != "enabled" {
+            let options = section.section(name)
+            guard let allowed = registry.optionKeys[name] else {
+                section.problems.add("plugins.\(name): no plugin of that name")
+                continue
+            }
+            var values: [String: PluginOption] = [:]
+            for key in options.keys where allowed.contains(key) {
+                switch options.raw(key) {
+                case .string(let text)?: values[key] = .string(text)
+                case .int(let number)?: values[key] = .int(number)
+                case .bool(let flag)?: values[key] = .bool(flag)
+                case .array?: values[key] = .strings(options.strings(key))
+                case let other?: options.problems.add("plugins.\(name).\(key): unsupported value \(other.kind)")
+                case nil: break
+                }
+            }
+            pluginOptions[name] = values
+        }
+    }
+
+    mutating func readLog(_ section: ConfigSection) {
+        log.level = section.string("level", default: "info",
+                                   allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        log.format = section.string("format", default: "text", allowed: ["text", "json"])
+    }
+
+    /// Accepts a platform section that is off; refuses one that is on when the adapter is not built.
+    private func platformAllowed(_ platform: Platform, enabled: Bool, section: ConfigSection) -> Bool {
+        if Self.builtPlatforms.contains(platform) { return true }
+        if enabled {
+            section.problems.add("[\(platform)]: the \(platform) adapter is not built in this version; set enabled = false")
+        }
+        for key in section.keys { section.ignore(key) }
+        return false
+    }
+
+    private func checkURL(_ value: String, key: String, in section: ConfigSection) {
+        if !(value.hasPrefix("http://") || value.hasPrefix("https://")) {
+            section.problems.add("\(section.keyPath(key)): expected an http(s) URL, found \"\(value)\"")
+        }
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs the bot: one polling loop per adapter, a bounded pool of workers walking mentions through
+/// `MentionProcessor`, resume of unfinished mentions on start, and pruning. `run()` returns after `shutdown()`
+/// once work in flight has finished (or when the calling task is cancelled).
+public final class Engine: Sendable {
+    public let configuration: EngineConfiguration
+    private let store: any BotStore
+    private let adapters: [any PlatformAdapter]
+    private let processor: MentionProcessor
+    private let queue = WorkQueue()
+    private let clock: any Clock<Duration>
+    private let now: @Sendable () -> Date
+    private let observer: EngineObserver
+    private let logger: Logger
+    private let state = Mutex(RunState())
+
+    struct RunState {
+        var shuttingDown = false
+        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        var identities: [Platform: BotIdentity] = [:]
+        var stopped: [Platform: String] = [:]
+        var lastPoll: [Platform: Date] = [:]
+    }
+
+    public init(configuration: EngineConfiguration, store: any BotStore, adapters: [any PlatformAdapter],
+                responder: any Responder, plugins: [any Plugin], logger: Logger,
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+                observer: @escaping EngineObserver = { _ in }) {
+        self.configuration = configuration
+        self.store = store
+        self.adapters = adapters
+        self.clock = clock
+        self.now = now
+        self.observer = observer
+        self.logger = logger
+        self.processor = MentionProcessor(
+            configuration: configuration, store: store, responder: responder, plugins: plugins,
+            gate: SendGate(store: store, now: now), policy: PolicyGate(limits: configuration.limits, now: now),
+            clock: clock, now: now, observer: observer, logger: logger)
+    }
+
+    /// Asks `run()` to stop polling, let work in flight finish, and return. Safe to call from a signal handler's
+    /// task and more than once.
+    public func shutdown() {
+        state.withLock { $0.shuttingDown = true }
+        wakeShutdownWaiters()
+    }
+
+    private func wakeShutdownWaiters() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state.shutdownWaiters.removeAll() }
+            return state.shutdownWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// When each platform last polled successfully, and the adapters that stopped (with the reason).
+    public var health: (lastPoll: [Platform: Date], stopped: [Platform: String]) {
+        state.withLock { ($0.lastPoll, $0.stopped) }
+    }
+
+    /// Runs until `shutdown()` or cancellation. Throws when every adapter stopped on a fatal error.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runWorkers() }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { polls in
+                    for adapter in self.adapters {
+                        polls.addTask { await self.pollLoop(adapter) }
+                    }
+                    polls.addTask { await self.pruneLoop() }
+                    polls.addTask { await self.waitForShutdown() }
+                    // The shutdown waiter finishes first on a normal stop; poll loops finish first only when
+                    // their adapter stopped.
+                    while await polls.next() != nil {
+                        if self.isShuttingDown || self.allAdaptersStopped { break }
+                    }
+                    polls.cancelAll()
+                }
+                await self.queue.close()
+            }
+            try await group.waitForAll()
+        }
+        let stopped = state.withLock { $0.stopped }
+        if !adapters.isEmpty, stopped.count == adapters.count, !isShuttingDown {
+            let reasons = stopped.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            throw BotError(.unauthorized, "every platform stopped: \(reasons)")
+        }
+    }
+
+    private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+    private var allAdaptersStopped: Bool { state.withLock { $0.stopped.count } == adapters.count }
+
+    private func waitForShutdown() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.shuttingDown || Task.isCancelled { return true }
+                    state.shutdownWaiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            wakeShutdownWaiters()
+        }
+    }
+
+    // MARK: Polling
+
+    private func identity(of adapter: any PlatformAdapter) async -> BotIdentity? {
+        var backoff = Backoff(initial: configuration.pollBackoff.initial, maximum: configuration.pollBackoff.maximum)
+        while !Task.isCancelled {
+            do {
+                let identity = try await adapter.identity()
+                state.withLock { $0.identities[adapter.platform] = identity }
+                observer(.identified(identity))
+                logger.info("identified", metadata: ["platform": "\(adapter.platform)", "bot.id": "\(identity.id)",
+                                                      "bot.handle": "\(identity.handle ?? "-")"])
+                return identity
+            } catch let error as BotError where error.code == .unauthorized || error.code == .config {
+                stop(adapter.platform, reason: error.description)
+                return nil
+            } catch {
+                if Task.isCancelled { return nil }
+                logger.warning("identity lookup failed; retrying",
+                               metadata: ["platform": "\(adapter.platform)", "error": "\(error)"])
+                try? await clock.sleep(for: backoff.next())
+            }
+        }
+        return nil
+    }
+
+    private func stop(_ platform: Platform, reason: String) {
+        state.withLock { $0.stopped[platform] = reason }
+        logger.critical("platform stopped", metadata: ["platform": "\(platform)", "reason": "\(reason)"])
+        observer(.adapterStopped(platform, reason: reason))
+    }
+
+    private func pollLoop(_ adapter: any PlatformAdapter) async {
+        let platform = adapter.platform
+        guard await identity(of: adapter) != nil else { return }
+        await resume(platform)
+        var backoff = Backoff(initial: configuration.pollBackoff.initial, maximum: configuration.pollBackoff.maximum)
+        while !Task.isCancelled {
+            let delay: Duration
+            do {
+                let cursors = try await store.cursors(for: platform)
+                let page = try await adapter.poll(cursors: cursors)
+                for rejected in page.rejected {
+                    logger.warning("skipped unusable input", metadata: ["platform": "\(platform)",
+                                                                         "reason": "\(rejected.reason)",
+                                                                         "detail": "\(rejected.detail)"])
+                    observer(.rejected(platform, rejected))
+                }
+                let admitted = try await store.admit(page.messages, at: now())
+                if !page.cursorUpdates.isEmpty {
+                    try await store.saveCursors(page.cursorUpdates, for: platform, at: now())
+                }
+                let admittedKeys = Set(admitted.map(\.key))
+                for message in page.messages where !admittedKeys.contains(message.key) {
+                    observer(.duplicate(message.key))
+                }
+                for message in admitted {
+                    observer(.admitted(message))
+                    await queue.enqueue(message.key)
+                }
+                state.withLock { $0.lastPoll[platform] = now() }
+                observer(.pollSucceeded(platform, messages: page.messages.count))
+                backoff.reset()
+                delay = page.nextPollDelay
+            } catch let error as BotError where error.code == .unauthorized {
+                stop(platform, reason: error.description)
+                return
+            } catch {
+                if Task.isCancelled { return }
+                let wait = (error as? BotError)?.retryAfter ?? backoff.next()
+                logger.warning("poll failed", metadata: ["platform": "\(platform)", "error": "\(error)",
+                                                          "retry_in": "\(wait)"])
+                observer(.pollFailed(platform, error: "\(error)"))
+                delay = wait
+            }
+            if delay > .zero {
+                do { try await clock.sleep(for: delay) } catch { return }
+            }
+        }
+    }
+
+    /// Queues what a previous run left unfinished; interrupted posts are resolved first.
+    private func resume(_ platform: Platform) async {
+        do {
+            for entry in try await store.unfinished() where entry.message.platform == platform {
+                if entry.state == .posting {
+                    guard let adapter = adapters.first(where: { $0.platform == platform }) else { continue }
+                    try await processor.resumePosting(entry, adapter: adapter)
+                } else {
+                    await queue.enqueue(entry.key)
+                }
+            }
+        } catch {
+            logger.error("resume failed", metadata: ["platform": "\(platform)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Workers
+
+    private func runWorkers() async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, configuration.maxConcurrentReplies) {
+                group.addTask {
+                    while let key = await self.queue.next() {
+                        await self.work(on: key)
+                        await self.queue.done(key)
+                    }
+                }
+            }
+        }
+    }
+
+    private func work(on key: MentionKey) async {
+        guard let adapter = adapters.first(where: { $0.platform == key.platform }),
+              let identity = state.withLock({ $0.identities[key.platform] }) else { return }
+        do {
+            guard let entry = try await store.entry(key), entry.state == .received || entry.state == .responding else {
+                return
+            }
+            try await processor.process(entry.message, adapter: adapter, identity: identity)
+        } catch let error as BotError where error.code == .unauthorized {
+            stop(key.platform, reason: error.description)
+        } catch is CancellationError {
+            logger.notice("work interrupted; resumes on next start", metadata: ["mention.id": "\(key.id)"])
+        } catch {
+            logger.error("mention processing failed", metadata: ["platform": "\(key.platform)",
+                                                                  "mention.id": "\(key.id)", "error": "\(error)"])
+            await markFailedIfExhausted(key, error: error)
+        }
+    }
+
+    /// A storage hiccup leaves the mention resumable; after `maxAttempts` it is failed with the reason.
+    private func markFailedIfExhausted(_ key: MentionKey, error: any Error) async {
+        guard let entry = try? await store.entry(key), entry.state.isUnfinished else { return }
+        if entry.attempts >= configuration.maxAttempts {
+            try? await store.finish(key, state: .failed, reason: "error: \(error)", at: now())
+            observer(.failed(entry.message, reason: "error: \(error)"))
+        }
+    }
+
+    // MARK: Pruning
+
+    private func pruneLoop() async {
+        guard configuration.retentionDays > 0 else { return }
+        while !Task.isCancelled {
+            let cutoff = now().addingTimeInterval(-Double(configuration.retentionDays) * 86_400)
+            do {
+                let mentions = try await store.prune(before: cutoff)
+                let logged = try await store.pruneLog(before: cutoff)
+                if mentions + logged > 0 {
+                    logger.info("pruned", metadata: ["mentions": "\(mentions)", "log": "\(logged)"])
+                }
+            } catch {
+                logger.warning("pruning failed", metadata: ["error": "\(error)"])
+            }
+            do { try await clock.sleep(for: .seconds(3600)) } catch { return }
+        }
+    }
+}

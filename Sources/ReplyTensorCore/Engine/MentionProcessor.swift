@@ -1,0 +1,303 @@
+import Foundation
+import Logging
+
+/// Walks one mention from `received` to a final state: guards, plugins, policy, responder, fitting, sending.
+struct MentionProcessor: Sendable {
+    let configuration: EngineConfiguration
+    let store: any BotStore
+    let responder: any Responder
+    let plugins: [any Plugin]
+    let gate: SendGate
+    let policy: PolicyGate
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let observer: EngineObserver
+    let logger: Logger
+
+    /// Processes a mention that is `received` or `responding` (resumed).
+    func process(_ message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws {
+        var logger = logger
+        logger[metadataKey: "platform"] = "\(message.platform)"
+        logger[metadataKey: "mention.id"] = "\(message.id)"
+
+        if let reason = try await guardReason(message, identity: identity) {
+            return try await skip(message, reason: reason, logger: logger)
+        }
+        let context = PluginContext(identity: identity, botName: configuration.botName,
+                                    botRepliesInChain: try await consecutiveBotReplies(above: message))
+        var directAnswer: String?
+        for plugin in plugins {
+            switch await plugin.inspect(message, context: context) {
+            case .proceed: continue
+            case .skip(let reason): return try await skip(message, reason: reason, logger: logger)
+            case .answer(let text): directAnswer = text
+            }
+            if directAnswer != nil { break }
+        }
+        switch try await policy.claim(message, ledger: store) {
+        case .claimed: break
+        case .refused(let reason): return try await skip(message, reason: reason, logger: logger)
+        case .notClaimable: return
+        }
+        try await store.append(LoggedMessage(
+            platform: message.platform, chatID: message.chat.id, messageID: message.platformMessageID,
+            parentID: message.replyTo?.id, authorID: message.author.id, authorName: message.author.readableName,
+            fromBot: false, text: message.text, at: message.createdAt))
+
+        let completion: Completion?
+        let answer: String
+        if let directAnswer {
+            completion = Completion(text: directAnswer, backend: "local", source: "plugin")
+            answer = directAnswer
+        } else {
+            do {
+                let result = try await respond(to: message, adapter: adapter, identity: identity)
+                completion = result
+                answer = result.text
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                let reason = "responder: \(error)"
+                logger.warning("responder failed", metadata: ["error": "\(error)"])
+                try await store.finish(message.key, state: .failed, reason: reason, at: now())
+                observer(.failed(message, reason: reason))
+                return
+            }
+        }
+        var shaped = answer
+        for plugin in plugins { shaped = plugin.shape(reply: shaped, for: message) }
+        let rules = adapter.rules
+        let parts = ReplyFitter.fit(shaped, rule: rules.length, overflow: rules.overflow, maxParts: rules.maxParts)
+        guard !parts.isEmpty else {
+            try await store.finish(message.key, state: .failed, reason: "responder: empty answer", at: now())
+            observer(.failed(message, reason: "responder: empty answer"))
+            return
+        }
+        try await store.beginPosting(message.key, parts: parts, backend: completion?.backend, at: now())
+        try await send(message, parts: parts, alreadyPosted: [], adapter: adapter, completion: completion, logger: logger)
+    }
+
+    /// Sends the parts not yet posted, recording each before the next leaves.
+    func send(_ message: InboundMessage, parts: [String], alreadyPosted: [String], adapter: any PlatformAdapter,
+              completion: Completion?, logger: Logger) async throws {
+        var replyIDs = alreadyPosted
+        let rules = adapter.rules
+        var postAttempts = 0
+        var backoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
+        while replyIDs.count < parts.count {
+            let index = replyIDs.count
+            let wait = try await gate.reserve(for: message, rules: rules.sendRules)
+            if wait > .zero {
+                try await clock.sleep(for: wait)
+                continue
+            }
+            let key = message.key
+            let part = parts[index]
+            // A post is not cancelled half-way: it runs in its own task so shutdown lets it finish.
+            let outcome = await Task {
+                try await adapter.post(part, replyingTo: message, part: index, idempotencyKey: "\(key):\(index)")
+            }.result
+            switch outcome {
+            case .success(let replyID):
+                replyIDs.append(replyID)
+                try await store.recordPosted(key, replyID: replyID, at: now())
+                try await store.append(LoggedMessage(
+                    platform: message.platform, chatID: message.chat.id, messageID: replyID,
+                    parentID: message.platformMessageID, authorID: "self", authorName: configuration.botName,
+                    fromBot: true, text: part, at: now()))
+            case .failure(let error):
+                let error = error as? BotError ?? BotError(.platform, "\(error)", platform: message.platform,
+                                                            delivery: .unknown, underlying: error)
+                if error.code == .rateLimited, !error.isPermanent {
+                    let wait = error.retryAfter ?? .seconds(1)
+                    let scope = error.scope ?? SendGate.chatScope(message.chat.id)
+                    try await gate.block(message.platform, scope: scope, for: wait, reason: error.message)
+                    observer(.rateLimited(message.platform, scope: scope, wait: wait))
+                    logger.notice("rate limited; waiting", metadata: ["wait": "\(wait)", "scope": "\(scope)"])
+                    continue
+                }
+                if error.delivery == .unknown && !rules.idempotentPost {
+                    let reason = "post outcome unknown: \(error.message)"
+                    logger.error("post may or may not have been delivered; not resending", metadata: ["error": "\(error)"])
+                    try await store.finish(key, state: .unknown, reason: reason, at: now())
+                    observer(.unknown(message, reason: reason))
+                    return
+                }
+                postAttempts += 1
+                if error.isRetryable && postAttempts < configuration.maxPostAttempts {
+                    let wait = backoff.next()
+                    logger.warning("post failed; retrying", metadata: ["error": "\(error)", "wait": "\(wait)"])
+                    try await clock.sleep(for: wait)
+                    continue
+                }
+                if !replyIDs.isEmpty {
+                    // Part of the answer is out: the mention is answered, and the rest is recorded as lost.
+                    let reason = "partial: \(replyIDs.count)/\(parts.count) parts; \(error.message)"
+                    try await store.finish(key, state: .answered, reason: reason, at: now())
+                    observer(.answered(message, parts: Array(parts.prefix(replyIDs.count)), replyIDs: replyIDs,
+                                       completion: completion))
+                    return
+                }
+                let reason = "post: \(error)"
+                logger.warning("post failed", metadata: ["error": "\(error)"])
+                try await store.finish(key, state: .failed, reason: reason, at: now())
+                observer(.failed(message, reason: reason))
+                if error.code == .unauthorized { throw error }
+                return
+            }
+        }
+        try await store.finish(message.key, state: .answered, reason: nil, at: now())
+        logger.info("answered", metadata: ["parts": "\(parts.count)", "backend": "\(completion?.backend ?? "-")"])
+        observer(.answered(message, parts: parts, replyIDs: replyIDs, completion: completion))
+    }
+
+    /// Resumes a mention that a crash left in `posting`.
+    func resumePosting(_ entry: LedgerEntry, adapter: any PlatformAdapter) async throws {
+        var logger = logger
+        logger[metadataKey: "platform"] = "\(entry.message.platform)"
+        logger[metadataKey: "mention.id"] = "\(entry.message.id)"
+        let message = entry.message
+        if adapter.rules.idempotentPost {
+            logger.notice("resuming an interrupted post (the platform de-duplicates resends)")
+            return try await send(message, parts: entry.replyParts, alreadyPosted: entry.replyIDs, adapter: adapter,
+                                  completion: nil, logger: logger)
+        }
+        let found: [String]?
+        do {
+            found = try await adapter.reconcile(message)
+        } catch {
+            logger.warning("could not look for an earlier reply", metadata: ["error": "\(error)"])
+            found = nil
+        }
+        switch found {
+        case .some(let ids) where !ids.isEmpty:
+            for id in ids.dropFirst(entry.replyIDs.count) {
+                try await store.recordPosted(message.key, replyID: id, at: now())
+            }
+            try await store.finish(message.key, state: .answered, reason: "reconciled after restart", at: now())
+            observer(.answered(message, parts: entry.replyParts, replyIDs: ids, completion: nil))
+        case .some:
+            logger.notice("no earlier reply found; sending")
+            try await send(message, parts: entry.replyParts, alreadyPosted: entry.replyIDs, adapter: adapter,
+                           completion: nil, logger: logger)
+        case .none:
+            let reason = "interrupted while posting; the reply may or may not exist"
+            logger.error("mention left in posting by a crash; marked unknown, not resent")
+            try await store.finish(message.key, state: .unknown, reason: reason, at: now())
+            observer(.unknown(message, reason: reason))
+        }
+    }
+
+    // MARK: Steps
+
+    /// The always-on guards: never the bot itself, never other bots, never a loop.
+    func guardReason(_ message: InboundMessage, identity: BotIdentity) async throws -> String? {
+        if message.author.id == identity.id { return "guard.own_message" }
+        if message.author.isBot { return "guard.bot_author" }
+        if configuration.maxConsecutiveReplies > 0,
+           try await consecutiveBotReplies(above: message) >= configuration.maxConsecutiveReplies {
+            return "guard.loop"
+        }
+        return nil
+    }
+
+    /// The bot's replies in the chain above `message`, counted while the chain alternates between the bot and
+    /// this message's author.
+    func consecutiveBotReplies(above message: InboundMessage) async throws -> Int {
+        var count = 0
+        var parentID = message.replyTo?.id
+        var steps = 0
+        while let id = parentID, steps < 64 {
+            steps += 1
+            guard let logged = try await store.logged(platform: message.platform, chatID: message.chat.id, messageID: id)
+            else { break }
+            if logged.fromBot {
+                count += 1
+            } else if logged.authorID != message.author.id {
+                break
+            }
+            parentID = logged.parentID
+        }
+        return count
+    }
+
+    func skip(_ message: InboundMessage, reason: String, logger: Logger) async throws {
+        logger.info("skipped", metadata: ["reason": "\(reason)"])
+        try await store.finish(message.key, state: .skipped, reason: reason, at: now())
+        observer(.skipped(message, reason: reason))
+    }
+
+    /// The conversation (oldest first), the responder call under a deadline, typing while it works.
+    func respond(to message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws -> Completion {
+        var prompt = Prompt(persona: configuration.persona,
+                            turns: try await conversation(for: message, adapter: adapter, identity: identity),
+                            maxCharacters: adapter.rules.length.limit * max(1, adapter.rules.maxParts),
+                            platform: message.platform)
+        for plugin in plugins { prompt = plugin.shape(prompt, for: message) }
+        let prepared = prompt
+        let responder = self.responder
+        return try await withThrowingTaskGroup(of: Completion?.self) { group in
+            if let interval = adapter.rules.typingInterval {
+                group.addTask {
+                    while !Task.isCancelled {
+                        if !(try await gate.isBlocked(message)) {
+                            try? await adapter.indicateTyping(for: message)
+                        }
+                        try await clock.sleep(for: interval)
+                    }
+                    return nil
+                }
+            }
+            group.addTask {
+                let deadline = configuration.responderDeadline
+                let completion = try await withDeadline(deadline, clock: clock, onTimeout: {
+                    BotError(.responder, "no answer within \(deadline)")
+                }) {
+                    try await responder.respond(to: prepared)
+                }
+                let trimmed = completion.text.trimmingWhitespace()
+                guard !trimmed.isEmpty else { throw BotError(.responder, "empty answer from \(completion.backend)") }
+                var result = completion
+                result.text = trimmed
+                return result
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let completion = next { return completion }
+            }
+            throw BotError(.responder, "no answer")
+        }
+    }
+
+    /// Earlier turns from the bot's conversation log and the platform's context, then the mention itself.
+    func conversation(for message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws
+        -> [ConversationTurn] {
+        let depth = configuration.contextDepth
+        var turns: [ConversationTurn] = []
+        if depth > 0 {
+            let provided = (try? await adapter.context(of: message, depth: depth)) ?? []
+            var parentID = message.replyTo?.id
+            var seen: Set<String> = []
+            while let id = parentID, turns.count < depth, !seen.contains(id) {
+                seen.insert(id)
+                if let logged = try await store.logged(platform: message.platform, chatID: message.chat.id, messageID: id) {
+                    turns.insert(ConversationTurn(role: logged.fromBot ? .assistant : .user, text: logged.text), at: 0)
+                    parentID = logged.parentID
+                } else if let earlier = provided.first(where: { $0.platformMessageID == id || $0.id == id }) {
+                    let fromBot = earlier.author.id == identity.id
+                    turns.insert(ConversationTurn(role: fromBot ? .assistant : .user, text: earlier.text), at: 0)
+                    parentID = earlier.replyTo?.id
+                } else if id == message.replyTo?.id, let text = message.replyTo?.text, !text.isEmpty {
+                    let fromBot = message.replyTo?.author?.id == identity.id
+                    turns.insert(ConversationTurn(role: fromBot ? .assistant : .user, text: text), at: 0)
+                    parentID = nil
+                } else {
+                    break
+                }
+            }
+        }
+        turns.append(ConversationTurn(role: .user, text: message.text))
+        return turns
+    }
+}

@@ -1,2 +1,0 @@
-import ReplyTensorCLI
-print(ReplyTensorVersion.string)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what ReplyTensor needs to build and test: the C libraries (Debian packages) and the Python test oracles
+# (bittensor 10.5.0, py-sr25519-bindings, scalecodec, oauthlib, twitter-text-parser, prometheus-client) in .venv.
+# Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libcurl4-openssl-dev libsqlite3-dev libsodium-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "${REPLYTENSOR_SKIP_PYTHON:-0}" != "1" ]; then
+  stamp=.venv/.requirements.sha256
+  wanted=$(sha256sum scripts/python-requirements.txt | cut -d' ' -f1)
+  if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "setup: creating .venv with the test oracles (scripts/python-requirements.txt)"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r scripts/python-requirements.txt
+    echo "$wanted" > "$stamp"
+  fi
+fi
+echo "setup: ok"
