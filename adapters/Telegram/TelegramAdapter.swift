@@ -6,8 +6,10 @@ import ReplyTensorHTTP
 /// The Telegram Bot API adapter: `getUpdates` long polling, replies with `sendMessage`, typing with
 /// `sendChatAction`.
 ///
-/// Ids: `InboundMessage.id`, `MessageRef.id` and the ids `post` returns are `"<chat_id>:<message_id>"`, because
-/// Telegram message ids are unique per chat only; `platformMessageID` is the bare `message_id`.
+/// Ids: `InboundMessage.id` (the ledger key) is `"<chat_id>:<message_id>"`, because Telegram message ids are unique
+/// per chat only. Everything the engine keeps per chat uses the bare `message_id`: `platformMessageID`,
+/// `replyTo.id` and the id `post` returns (the engine's conversation log is keyed by chat id + message id, so a
+/// reply to the bot's reply finds it).
 /// Cursor: one scope, `offset` (last seen `update_id` + 1, covering ignored and malformed updates too).
 /// Chat migrations (a group upgraded to a supergroup) are kept in the adapter state as `migrated.<old id>`.
 public actor TelegramAdapter: PlatformAdapter {
@@ -182,7 +184,7 @@ public actor TelegramAdapter: PlatformAdapter {
         if let threadID { extras["thread_id"] = String(threadID) }
         var replyTo: MessageRef?
         if let parent = message.replyToMessage?.message {
-            replyTo = MessageRef(id: "\(chatID):\(parent.messageId)", author: author(of: parent, bot: addressing),
+            replyTo = MessageRef(id: String(parent.messageId), author: author(of: parent, bot: addressing),
                                  text: parent.body?.text)
             extras["reply_to_date"] = String(parent.date)
         }
@@ -214,17 +216,19 @@ public actor TelegramAdapter: PlatformAdapter {
         guard depth > 0, let parent = message.replyTo else { return [] }
         let date = message.extras["reply_to_date"].flatMap { TimeInterval($0) }
             .map { Date(timeIntervalSince1970: $0) } ?? message.createdAt
-        let bareID = parent.id.split(separator: ":").last.map(String.init) ?? parent.id
-        return [InboundMessage(platform: .telegram, id: parent.id, platformMessageID: bareID, chat: message.chat,
+        let chatID = message.extras["chat_id"] ?? message.chat.id
+        return [InboundMessage(platform: .telegram, id: "\(chatID):\(parent.id)", platformMessageID: parent.id,
+                               chat: message.chat,
                                author: parent.author ?? Author(id: "unknown"), text: parent.text ?? "",
                                addressedAs: .reply, createdAt: date,
-                               extras: ["chat_id": message.extras["chat_id"] ?? message.chat.id])]
+                               extras: ["chat_id": chatID])]
     }
 
     // MARK: Posting
 
-    /// Sends one part as a plain-text reply to `message` and returns `"<chat_id>:<message_id>"` of the new message.
-    /// Follows (and records) group → supergroup migrations.
+    /// Sends one part as a plain-text reply to `message` (`reply_parameters` with `allow_sending_without_reply`, link
+    /// previews off, the forum topic kept) and returns the new message's bare `message_id`. Follows (and records)
+    /// group → supergroup migrations.
     public func post(_ text: String, replyingTo message: InboundMessage, part: Int, idempotencyKey: String)
         async throws -> String {
         let target = try Target(message)
@@ -239,7 +243,7 @@ public actor TelegramAdapter: PlatformAdapter {
             let result = try await client.call("sendMessage", request, as: TelegramMessage.self, delivery: .unknown)
             switch result {
             case .success(let sent):
-                return "\(sent.chat.id):\(sent.messageId)"
+                return String(sent.messageId)
             case .failure(let failure):
                 if let newID = failure.migrateToChatID, newID != chatID {
                     try await recordMigration(from: chatID, to: newID)

@@ -126,7 +126,7 @@ struct TelegramAddressingTests {
             Self.message(id: 8, text: "and why?", extra: "\"reply_to_message\":\(parent)")))
         #expect(inbound.addressedAs == .reply)
         #expect(inbound.text == "and why?")
-        #expect(inbound.replyTo?.id == "-100:7")
+        #expect(inbound.replyTo?.id == "7")
         #expect(inbound.replyTo?.text == "Earlier answer")
         #expect(inbound.replyTo?.author?.isBot == true)
         #expect(inbound.replyTo?.author?.id == "999")

@@ -17,7 +17,7 @@ struct GatewayResponderTests {
                           key: String? = nil, timeout: Duration = .seconds(10), retries: Int = 3) -> GatewayResponder {
         GatewayResponder(configuration: GatewayConfiguration(
             baseURL: emulator.baseURL + "/", apiKey: key ?? emulator.apiKey, authHeader: auth, model: "test-model",
-            stream: stream, timeout: timeout, maxRetries: retries), http: GatewayTestHTTPClient())
+            stream: stream, timeout: timeout, maxRetries: retries), http: CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")))
     }
 
     @Test(arguments: [true, false])
