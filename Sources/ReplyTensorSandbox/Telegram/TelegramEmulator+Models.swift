@@ -149,6 +149,11 @@ extension TelegramEmulator {
         /// Sends beyond a rule (1/s per chat, 20/min per group, 30/s overall).
         public var ruleExcess = 0
         public var total: Int { retryAfterIgnored + ruleExcess }
+
+        public init(retryAfterIgnored: Int = 0, ruleExcess: Int = 0) {
+            self.retryAfterIgnored = retryAfterIgnored
+            self.ruleExcess = ruleExcess
+        }
     }
 
     /// The send limits the emulator enforces (shorten them for fast tests).

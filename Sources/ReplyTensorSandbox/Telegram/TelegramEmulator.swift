@@ -171,12 +171,21 @@ public final class TelegramEmulator: Sendable {
             (unit >= 0x30 && unit <= 0x39) || (unit >= 0x41 && unit <= 0x5A) || (unit >= 0x61 && unit <= 0x7A)
                 || unit == 0x5F
         }
+        // Letters and combining marks outside ASCII also glue to a following @ or / (no entity then).
+        func isLetterOrMark(_ unit: UInt16) -> Bool {
+            guard unit >= 0x80, !UTF16.isLeadSurrogate(unit), !UTF16.isTrailSurrogate(unit),
+                  let scalar = Unicode.Scalar(unit) else { return false }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return true
+            default: return scalar.properties.isAlphabetic
+            }
+        }
         var result: [Entity] = []
         var index = 0
         while index < units.count {
             let unit = units[index]
             let atWordStart = index == 0 || !(isWord(units[index - 1]) || units[index - 1] == 0x40
-                || units[index - 1] == 0x2F)
+                || units[index - 1] == 0x2F || isLetterOrMark(units[index - 1]))
             if atWordStart, unit == 0x40 {  // @username
                 var end = index + 1
                 while end < units.count, isWord(units[end]) { end += 1 }
