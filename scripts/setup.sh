@@ -22,6 +22,7 @@ if [ "${REPLYTENSOR_SKIP_PYTHON:-0}" != "1" ]; then
   wanted=$(sha256sum scripts/python-requirements.txt | cut -d' ' -f1)
   if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "setup: creating .venv with the test oracles (scripts/python-requirements.txt)"
+    rm -rf .venv
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r scripts/python-requirements.txt
     echo "$wanted" > "$stamp"

@@ -49,10 +49,3 @@ struct Check: Sendable {
     var name: String
     var run: @Sendable () async -> Result
 }
-
-/// The checks for the enabled platforms and responders.
-enum CheckCatalog {
-    static func checks(for configuration: ReplyTensorConfiguration, http: any Sendable, logger: Logger) -> [Check] {
-        []
-    }
-}

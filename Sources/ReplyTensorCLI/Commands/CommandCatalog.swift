@@ -2,5 +2,7 @@ import ArgumentParser
 
 /// The subcommands this build ships. Commands whose parts are not built are absent, not stubbed.
 enum CommandCatalog {
-    static let commands: [any ParsableCommand.Type] = [RunCommand.self, CheckCommand.self, StatusCommand.self]
+    static let commands: [any ParsableCommand.Type] = [
+        RunCommand.self, CheckCommand.self, StatusCommand.self, SandboxCommand.self, AskCommand.self,
+    ]
 }

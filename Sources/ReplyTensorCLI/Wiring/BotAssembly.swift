@@ -27,22 +27,3 @@ struct BotAssembly {
         return BotAssembly(configuration: configuration, store: store, engine: engine)
     }
 }
-
-/// Builds the adapter of one platform.
-enum PlatformFactory {
-    static func make(_ platform: Platform, configuration: ReplyTensorConfiguration,
-                     environment: AdapterEnvironment) throws -> any PlatformAdapter {
-        throw ConfigurationError("[\(platform)]: the \(platform) adapter is not built in this version")
-    }
-}
-
-/// Builds the responder chain of `responder.order`.
-enum ResponderFactory {
-    static func make(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, store: any BotStore,
-                     logger: Logger) throws -> any Responder {
-        let responders: [any Responder] = try configuration.responder.order.map { name in
-            throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
-        }
-        return ResponderChain(responders)
-    }
-}

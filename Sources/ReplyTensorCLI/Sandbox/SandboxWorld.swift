@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorSandbox
+
+/// The emulators, a store in a temporary folder, and the real bot (configuration → wiring → engine) running
+/// against them. Everything binds 127.0.0.1.
+final class SandboxWorld: Sendable {
+    let folder: URL
+    let telegram: TelegramEmulator
+    let gateway: GatewayEmulator
+    let assembly: BotAssembly
+    let transcript: SandboxTranscript
+    private let engineTask: Task<Void, any Error>
+
+    private init(folder: URL, telegram: TelegramEmulator, gateway: GatewayEmulator, assembly: BotAssembly,
+                 transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
+        self.folder = folder
+        self.telegram = telegram
+        self.gateway = gateway
+        self.assembly = assembly
+        self.transcript = transcript
+        self.engineTask = engineTask
+    }
+
+    static func start(transcript: SandboxTranscript) async throws -> SandboxWorld {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replytensor-sandbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let telegram = try await TelegramEmulator.start()
+        let gateway = try await GatewayEmulator.start()
+        transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
+        transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
+        transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (deterministic local answers, labelled [gateway-emulator])")
+        transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
+        let text = """
+            [bot]
+            name = "ReplyTensor sandbox"
+            store = "sandbox.sqlite"
+            persona = "You are ReplyTensor running in the sandbox."
+            max_concurrent_replies = 8
+            [limits]
+            per_user_per_hour = 50
+            per_chat_per_minute = 30
+            daily_replies = 0
+            [responder]
+            order = ["gateway"]
+            timeout_seconds = 10
+            [responder.gateway]
+            base_url = "\(gateway.baseURL)"
+            api_key_env = "REPLYTENSOR_SANDBOX_GATEWAY_KEY"
+            model = "replytensor-emulator"
+            stream = true
+            [telegram]
+            enabled = true
+            token_env = "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN"
+            api_base = "\(telegram.apiBase)"
+            poll_timeout_seconds = 10
+            [plugins]
+            enabled = ["commands", "blocklist", "mention-safety"]
+            [plugins.blocklist]
+            users = ["@spammer"]
+            [log]
+            level = "critical"
+            """
+        let configURL = folder.appendingPathComponent("sandbox.toml")
+        try text.write(to: configURL, atomically: true, encoding: .utf8)
+        let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: [
+            "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
+        ])
+        var logger = Logger(label: "replytensor.sandbox")
+        logger.logLevel = .critical
+        let assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+                                            observer: { transcript.observe($0) })
+        let engine = assembly.engine
+        let task = Task { try await engine.run() }
+        return SandboxWorld(folder: folder, telegram: telegram, gateway: gateway, assembly: assembly,
+                            transcript: transcript, engineTask: task)
+    }
+
+    /// Stops the bot gracefully, then the emulators.
+    func stop() async {
+        assembly.engine.shutdown()
+        _ = try? await engineTask.value
+        try? assembly.store.close()
+        await telegram.stop()
+        await gateway.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Waits until `condition` holds or `timeout` passes.
+    func wait(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import ReplyTensorCore
+import ReplyTensorSandbox
+
+/// The default scenario: a short, readable tour of what the bot answers and what it leaves alone.
+struct TourScenario {
+    func play(in world: SandboxWorld) async throws -> SandboxSummary {
+        let telegram = world.telegram
+        let say = world.transcript.say
+        var summary = SandboxSummary(scenario: "tour")
+        await world.gateway.setAnswer { request in
+            request.lastUserMessage.lowercased().contains("announce")
+                ? "@everyone @here big news from <@&1234>! [gateway-emulator]"
+                : GatewayEmulator.echo(request)
+        }
+        let alice = await telegram.addUser(username: "alice", firstName: "Alice")
+        let bob = await telegram.addUser(username: "bob", firstName: "Bob")
+        let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
+        let otherBot = await telegram.addUser(username: "echo_other_bot", firstName: "Other", isBot: true)
+        let group = await telegram.addGroup(title: "Bittensor builders", supergroup: true)
+        var answered: [(String, TelegramEmulator.Message)] = []
+        var silent: [(String, TelegramEmulator.Message)] = []
+
+        say("\n— Telegram: a question in a private chat")
+        let privateQuestion = try await telegram.inject(text: "What is Bittensor's prompting subnet?", from: alice)
+        answered.append(("a private message is answered", privateQuestion))
+        _ = await world.wait { await !telegram.replies(to: privateQuestion).isEmpty }
+
+        say("\n— Telegram: a mention in a group")
+        let mention = try await telegram.inject(text: "@ReplyTensorBot how are miners scored?", from: bob, in: group)
+        answered.append(("a group mention is answered", mention))
+        _ = await world.wait { await !telegram.replies(to: mention).isEmpty }
+
+        say("\n— Telegram: a reply to the bot continues the conversation")
+        if let botReply = await telegram.replies(to: mention).first {
+            let followUp = try await telegram.inject(text: "And who pays them?", from: bob, in: group, replyTo: botReply.message)
+            answered.append(("a reply to the bot is answered", followUp))
+            _ = await world.wait { await !telegram.replies(to: followUp).isEmpty }
+            let sawContext = await world.gateway.requests.last?.messages.contains { $0.content.contains("miners") } ?? false
+            summary.expect("the reply carried the earlier conversation to the responder", sawContext)
+        } else {
+            summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
+        }
+
+        say("\n— Telegram: a command answered locally, without the responder")
+        let requestsBefore = await world.gateway.requests.count
+        let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
+        answered.append(("/help is answered", help))
+        _ = await world.wait { await !telegram.replies(to: help).isEmpty }
+        summary.expect("/help never reached the responder", await world.gateway.requests.count == requestsBefore)
+
+        say("\n— Telegram: a model answer that tries to ping everyone")
+        let announce = try await telegram.inject(text: "@ReplyTensorBot announce the release", from: alice, in: group)
+        answered.append(("the announcement request is answered", announce))
+        _ = await world.wait { await !telegram.replies(to: announce).isEmpty }
+        let defused = await telegram.replies(to: announce).allSatisfy {
+            !$0.text.contains("@everyone") && !$0.text.contains("@here") && !$0.text.contains("<@&")
+        }
+        summary.expect("@everyone, @here and role pings from the model are defused", defused)
+
+        say("\n— Telegram: what the bot must leave alone")
+        silent.append(("chatter not addressed to the bot is ignored",
+                       try await telegram.inject(text: "nice weather for validating today", from: bob, in: group)))
+        silent.append(("a mention of someone else is ignored",
+                       try await telegram.inject(text: "@alice did you see this?", from: bob, in: group)))
+        silent.append(("a blocked user is not answered",
+                       try await telegram.inject(text: "@ReplyTensorBot buy my token", from: spammer, in: group)))
+        silent.append(("another bot cannot start a loop",
+                       try await telegram.inject(text: "@ReplyTensorBot let's talk forever", from: otherBot, in: group)))
+
+        // Let stragglers arrive: an unexpected reply would show up now.
+        try await Task.sleep(for: .milliseconds(1500))
+        for (description, message) in answered {
+            let count = await telegram.replies(to: message).count
+            summary.expect(description + " exactly once", count == 1, "\(count) replies")
+        }
+        for (description, message) in silent {
+            let count = await telegram.replies(to: message).count
+            summary.expect(description, count == 0, count == 0 ? "" : "\(count) replies")
+        }
+        let sent = await telegram.sent
+        summary.replies = sent.count
+        summary.duplicates = 0
+        for (_, message) in answered {
+            let count = sent.filter { $0.chatID == message.chat.id && $0.replyToMessageID == message.messageId }.count
+            summary.duplicates += max(0, count - 1)
+            if count == 0 { summary.lost += 1 }
+        }
+        let violations = await telegram.violations.total
+        summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
+        return summary
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import ReplyTensorCore
+import TelegramAdapter
+
+/// Builds the adapter of one platform from its configuration section.
+enum PlatformFactory {
+    static func make(_ platform: Platform, configuration: ReplyTensorConfiguration,
+                     environment: AdapterEnvironment) throws -> any PlatformAdapter {
+        switch platform {
+        case .telegram:
+            return TelegramAdapter(configuration: telegram(configuration), environment: environment)
+        default:
+            throw ConfigurationError("[\(platform)]: the \(platform) adapter is not built in this version")
+        }
+    }
+
+    static func telegram(_ configuration: ReplyTensorConfiguration) -> TelegramConfiguration {
+        let section = configuration.telegram
+        return TelegramConfiguration(token: section.token, apiBase: section.apiBase,
+                                     pollTimeoutSeconds: section.pollTimeoutSeconds, maxParts: section.maxParts,
+                                     deleteWebhook: section.deleteWebhook)
+    }
+}
