@@ -44,7 +44,8 @@ struct TelegramEndToEndTests {
         await world.telegram.faults.enqueue(.rateLimited(retryAfterSeconds: 2), route: "sendMessage", times: 3)
         let bot = try world.startBot()
         let done = await TelegramWorld.wait(timeout: .seconds(120)) { await world.telegram.sent.count >= 300 }
-        #expect(done, "only \(await world.telegram.sent.count) of 300 replies")
+        let sentCount = await world.telegram.sent.count
+        #expect(done, "only \(sentCount) of 300 replies")
         try await Task.sleep(for: .seconds(1))
         #expect(await world.replyCounts(messages).allSatisfy { $0 == 1 })
         let violations = await world.telegram.violations
