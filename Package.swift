@@ -53,7 +53,8 @@ let package = Package(
 
         .target(name: "ReplyTensorSandbox",
                 dependencies: ["ReplyTensorCore", "Bittensor", .product(name: "Hummingbird", package: "hummingbird"),
-                               .product(name: "NIOCore", package: "swift-nio")],
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
 
         // The CLI: the only place that knows every concrete type.

@@ -1,6 +1,7 @@
 import Foundation
 import ReplyTensorCore
 import TelegramAdapter
+import TwitterAdapter
 
 /// Builds the adapter of one platform from its configuration section.
 enum PlatformFactory {
@@ -9,6 +10,8 @@ enum PlatformFactory {
         switch platform {
         case .telegram:
             return TelegramAdapter(configuration: telegram(configuration), environment: environment)
+        case .twitter:
+            return TwitterAdapter(configuration: twitter(configuration), environment: environment)
         default:
             throw ConfigurationError("[\(platform)]: the \(platform) adapter is not built in this version")
         }

@@ -1,0 +1,275 @@
+import Synchronization
+import Foundation
+import Hummingbird
+
+/// Turns HTTP requests into X API v2 calls on the emulator's state, answering with X's JSON shapes.
+struct TwitterEmulatorRoutes: Sendable {
+    let state: TwitterEmulatorState
+    let recorder: RequestRecorder
+    let faults: FaultPlan
+    let base: BaseURLBox
+
+    func handle(_ request: Request) async throws -> Response {
+        var record = try await RecordedRequest.read(request)
+        let response = await answer(record, rawQuery: request.uri.query ?? "",
+                                    contentType: request.headers[.contentType])
+        record.status = response.status.code
+        await recorder.record(record)
+        return response
+    }
+
+    private func answer(_ record: RecordedRequest, rawQuery: String, contentType: String?) async -> Response {
+        let parts = record.path.split(separator: "/").map(String.init)
+        guard parts.first == "2" else { return Self.problem(404, "Not Found", "Sorry, that page does not exist.") }
+        let route = Array(parts.dropFirst())
+        let isForm = contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+
+        if record.method == "POST", route == ["oauth2", "token"] {
+            return await token(record)
+        }
+        let url = base.value + record.path
+        if let problem = await state.authorize(method: record.method, url: url, rawQuery: rawQuery,
+                                               formBody: isForm ? record.bodyText : nil,
+                                               header: record.headers["authorization"]) {
+            var response = Self.problem(401, "Unauthorized", "Unauthorized")
+            response.headers[HTTPFields.Element.Name("x-emulator-auth-problem")!] = problem
+            return response
+        }
+        if let fault = await faults.fault(for: record.path) {
+            switch fault {
+            case .status(let status):
+                return Self.problem(status, Self.title(status), Self.title(status))
+            case .rateLimited(let seconds):
+                let reset = Int((Date().timeIntervalSince1970 + seconds).rounded(.up))
+                return Self.problem(429, "Too Many Requests", "Too Many Requests",
+                                    headers: [("x-rate-limit-limit", "1"), ("x-rate-limit-remaining", "0"),
+                                              ("x-rate-limit-reset", String(reset))])
+            case .stall(let duration):
+                try? await Task.sleep(for: duration)
+            case .malformedJSON:
+                return Self.raw(200, "{\"data\":[{\"id\":", headers: [])
+            case .dropConnection:
+                return Self.dropped()
+            }
+        }
+        let bot = state.bot
+        switch (record.method, route.count) {
+        case ("GET", 2) where route == ["users", "me"]:
+            let (allowed, headers) = await state.take(.usersMe)
+            guard allowed else { return Self.tooMany(headers) }
+            return Self.json(200, ["data": ["id": bot.id, "name": bot.name, "username": bot.username]], headers: headers)
+        case ("GET", 3) where route[0] == "users" && route[2] == "mentions":
+            let (allowed, headers) = await state.take(.mentions)
+            guard allowed else { return Self.tooMany(headers) }
+            guard route[1] == bot.id else {
+                return Self.problem(403, "Forbidden", "You can only read the mentions of the authenticating user.",
+                                    headers: headers)
+            }
+            return await page(of: await state.mentionTimeline(), query: record.query, headers: headers)
+        case ("GET", 3) where route[0] == "users" && route[2] == "tweets":
+            let (allowed, headers) = await state.take(.userTweets)
+            guard allowed else { return Self.tooMany(headers) }
+            return await page(of: await state.timeline(of: route[1]), query: record.query, headers: headers)
+        case ("GET", 2) where route[0] == "tweets":
+            let (allowed, headers) = await state.take(.tweetLookup)
+            guard allowed else { return Self.tooMany(headers) }
+            guard let tweet = await state.tweet(route[1]) else {
+                return Self.json(200, ["errors": [["value": route[1], "detail": "Could not find tweet with id: [\(route[1])].",
+                                                   "title": "Not Found Error", "resource_type": "tweet",
+                                                   "parameter": "id", "resource_id": route[1],
+                                                   "type": "https://api.twitter.com/2/problems/resource-not-found"]]],
+                                 headers: headers)
+            }
+            var body: [String: Any] = ["data": await Self.object(tweet, fields: record.query["tweet.fields"])]
+            let includes = await self.includes(for: [tweet])
+            if !includes.isEmpty { body["includes"] = includes }
+            return Self.json(200, body, headers: headers)
+        case ("POST", 1) where route == ["tweets"]:
+            return await create(record)
+        default:
+            return Self.problem(404, "Not Found", "Sorry, that page does not exist.")
+        }
+    }
+
+    // MARK: Endpoints
+
+    private func create(_ record: RecordedRequest) async -> Response {
+        guard let json = record.json, let text = json["text"] as? String else {
+            return Self.problem(400, "Invalid Request", "One or more parameters to your request was invalid.")
+        }
+        let replyTo = (json["reply"] as? [String: Any])?["in_reply_to_tweet_id"] as? String
+        let (allowed, headers) = await state.take(.createTweet)
+        guard allowed else { return Self.tooMany(headers) }
+        switch await state.post(text: text, replyTo: replyTo) {
+        case .created(let tweet):
+            return Self.json(201, ["data": ["id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]]],
+                             headers: headers)
+        case .refused(let status, let title, let detail):
+            return Self.problem(status, title, detail, headers: headers)
+        }
+    }
+
+    /// A newest-first page of `timeline` after `since_id`, with `pagination_token` cursors and expansions.
+    private func page(of timeline: [TwitterEmulator.Tweet], query: [String: String], headers: [(String, String)]) async
+        -> Response {
+        let maxResults = Int(query["max_results"] ?? "10") ?? -1
+        guard (5...100).contains(maxResults) else {
+            return Self.json(400, ["errors": [["parameters": ["max_results": [query["max_results"] ?? ""]],
+                                               "message": "The `max_results` query parameter value [\(query["max_results"] ?? "")] is not between 5 and 100"]],
+                                   "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+                                   "type": "https://api.twitter.com/2/problems/invalid-request"], headers: headers)
+        }
+        let since = query["since_id"].flatMap { UInt64($0) } ?? 0
+        var below = UInt64.max
+        if let token = query["pagination_token"] {
+            guard token.hasPrefix("pt"), let value = UInt64(token.dropFirst(2), radix: 16) else {
+                return Self.problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
+                                    headers: headers)
+            }
+            below = value
+        }
+        let eligible = timeline.filter { (UInt64($0.id) ?? 0) > since && (UInt64($0.id) ?? 0) < below }
+        let slice = Array(eligible.prefix(maxResults))
+        var meta: [String: Any] = ["result_count": slice.count]
+        var body: [String: Any] = [:]
+        if !slice.isEmpty {
+            var objects: [[String: Any]] = []
+            for tweet in slice { objects.append(await Self.object(tweet, fields: query["tweet.fields"])) }
+            body["data"] = objects
+            meta["newest_id"] = slice.first!.id
+            meta["oldest_id"] = slice.last!.id
+            if eligible.count > slice.count, let last = UInt64(slice.last!.id) {
+                meta["next_token"] = "pt" + String(last, radix: 16)
+            }
+            if query["expansions"] != nil {
+                let includes = await self.includes(for: slice)
+                if !includes.isEmpty { body["includes"] = includes }
+            }
+        }
+        body["meta"] = meta
+        return Self.json(200, body, headers: headers)
+    }
+
+    /// `includes.users` (authors, referenced authors) and `includes.tweets` (referenced posts).
+    private func includes(for tweets: [TwitterEmulator.Tweet]) async -> [String: Any] {
+        var userIDs: [String] = []
+        var referenced: [TwitterEmulator.Tweet] = []
+        for tweet in tweets {
+            userIDs.append(tweet.authorID)
+            for id in [tweet.repliedToID, tweet.quotedID].compactMap({ $0 }) {
+                if let parent = await state.tweet(id) {
+                    referenced.append(parent)
+                    userIDs.append(parent.authorID)
+                }
+            }
+        }
+        var seen: Set<String> = []
+        var users: [[String: Any]] = []
+        for id in userIDs where seen.insert(id).inserted {
+            if let user = await state.users[id] { users.append(["id": user.id, "name": user.name, "username": user.username]) }
+        }
+        var result: [String: Any] = [:]
+        if !users.isEmpty { result["users"] = users }
+        if !referenced.isEmpty {
+            var objects: [[String: Any]] = []
+            for tweet in referenced { objects.append(await Self.object(tweet, fields: "author_id,conversation_id,created_at,in_reply_to_user_id,referenced_tweets,entities")) }
+            result["tweets"] = objects
+        }
+        return result
+    }
+
+    static func object(_ tweet: TwitterEmulator.Tweet, fields: String?) async -> [String: Any] {
+        let wanted = Set((fields ?? "").split(separator: ",").map(String.init))
+        var object: [String: Any] = ["id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]]
+        if wanted.contains("author_id") { object["author_id"] = tweet.authorID }
+        if wanted.contains("conversation_id") { object["conversation_id"] = tweet.conversationID }
+        if wanted.contains("created_at") {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            object["created_at"] = formatter.string(from: tweet.createdAt)
+        }
+        if wanted.contains("in_reply_to_user_id"), let user = tweet.inReplyToUserID { object["in_reply_to_user_id"] = user }
+        if wanted.contains("reply_settings") { object["reply_settings"] = "everyone" }
+        if wanted.contains("referenced_tweets") {
+            var references: [[String: String]] = []
+            if let id = tweet.repliedToID { references.append(["type": "replied_to", "id": id]) }
+            if let id = tweet.quotedID { references.append(["type": "quoted", "id": id]) }
+            if !references.isEmpty { object["referenced_tweets"] = references }
+        }
+        if wanted.contains("entities"), !tweet.mentions.isEmpty {
+            object["entities"] = ["mentions": tweet.mentions.map { ["start": $0.start, "end": $0.end, "username": $0.username] }]
+        }
+        return object
+    }
+
+    private func token(_ record: RecordedRequest) async -> Response {
+        var form: [String: String] = [:]
+        for (key, value) in TwitterEmulatorSignature.pairs(record.bodyText, plus: true) { form[key] = value }
+        var basic: String?
+        if let header = record.headers["authorization"], header.hasPrefix("Basic "),
+           let data = Data(base64Encoded: String(header.dropFirst(6))) {
+            basic = String(decoding: data, as: UTF8.self)
+        }
+        switch await state.refresh(form: form, basic: basic) {
+        case .granted(let access, let refresh, let expiresIn):
+            return Self.json(200, ["token_type": "bearer", "expires_in": expiresIn, "access_token": access,
+                                   "scope": "tweet.read users.read tweet.write offline.access", "refresh_token": refresh],
+                             headers: [])
+        case .refused(let status, let error, let description):
+            return Self.json(status, ["error": error, "error_description": description], headers: [])
+        }
+    }
+
+    // MARK: Responses
+
+    static func title(_ status: Int) -> String {
+        switch status {
+        case 400: return "Invalid Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        default: return "Error"
+        }
+    }
+
+    static func tooMany(_ headers: [(String, String)]) -> Response {
+        problem(429, "Too Many Requests", "Too Many Requests", headers: headers)
+    }
+
+    static func problem(_ status: Int, _ title: String, _ detail: String, headers: [(String, String)] = []) -> Response {
+        json(status, ["title": title, "detail": detail, "type": "about:blank", "status": status], headers: headers)
+    }
+
+    static func json(_ status: Int, _ object: [String: Any], headers: [(String, String)]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return raw(status, String(decoding: data, as: UTF8.self), headers: headers)
+    }
+
+    static func raw(_ status: Int, _ body: String, headers: [(String, String)]) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        for (name, value) in headers { fields[HTTPFields.Element.Name(name)!] = value }
+        return Response(status: .init(code: status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func dropped() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: 4096) { writer in
+            try await writer.write(ByteBuffer(string: "{\"data\":["))
+            throw EmulatorError("connection dropped by fault plan")
+        })
+    }
+}
+
+/// The emulator's base URL, known only once the server listens (the signature base string needs it).
+final class BaseURLBox: Sendable {
+    private let storage = Mutex("")
+    var value: String { storage.withLock { $0 } }
+    func set(_ value: String) { storage.withLock { $0 = value } }
+}
