@@ -37,10 +37,15 @@ public actor TwitterAdapter: PlatformAdapter {
     private var me: XUser?
     private var windows: [String: RateWindow] = [:]
     private var windowsLoaded = false
+    /// The stored form of each window as last written.
+    private var storedWindows: [String: String] = [:]
     /// The id of the last part posted per mention (a thread continues from it).
     private var lastPart: [String: String] = [:]
     /// Mentions whose post got a 5xx: a later "duplicate content" means the first post did go out.
     private var uncertainPosts: Set<String> = []
+    /// One post at a time: the budget and the post windows are checked and counted without interleaving.
+    private var postInFlight = false
+    private var postWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(configuration: TwitterConfiguration, environment: AdapterEnvironment) {
         self.configuration = configuration
@@ -73,7 +78,7 @@ public actor TwitterAdapter: PlatformAdapter {
     /// `GET /2/users/me`.
     public func verify() async throws -> Verification {
         try await loadWindows()
-        if let wait = waitFor([Self.meWindow]) {
+        if let wait = reserve([Self.meWindow]) {
             throw BotError(.rateLimited, "users/me: rate limit window exhausted", platform: .twitter,
                            retryAfter: wait, scope: "global")
         }
@@ -110,7 +115,7 @@ public actor TwitterAdapter: PlatformAdapter {
            next > now.timeIntervalSince1970 + 0.01 {
             return PollPage(nextPollDelay: .milliseconds(Int64((next - now.timeIntervalSince1970) * 1000) + 1))
         }
-        if let wait = waitFor([Self.mentionsWindow, Self.appCap, Self.userCap]) {
+        if let wait = reserve([Self.mentionsWindow]) {
             return PollPage(nextPollDelay: wait)
         }
         var updates: [String: String] = [:]
@@ -131,7 +136,7 @@ public actor TwitterAdapter: PlatformAdapter {
         var complete = false
         var rejected: [RejectedInput] = []
         pages: while true {
-            if token != nil, waitFor([Self.mentionsWindow, Self.appCap, Self.userCap]) != nil { break }
+            if token != nil, reserve([Self.mentionsWindow]) != nil { break }
             var query: [(String, String)] = []
             if let sinceID { query.append(("since_id", sinceID)) }
             query += [("max_results", "100"), ("tweet.fields", Self.tweetFields), ("expansions", Self.expansions),
@@ -275,9 +280,11 @@ public actor TwitterAdapter: PlatformAdapter {
             throw BotError(.forbidden, "refusing to reply to tweet \(message.platformMessageID): it does not mention "
                                + "the bot", platform: .twitter, isPermanent: true)
         }
+        await acquirePost()
+        defer { releasePost() }
         let target = part == 0 ? message.platformMessageID : (lastPart[message.id] ?? message.platformMessageID)
         try await loadWindows()
-        if let wait = waitFor([Self.postWindow, Self.appCap, Self.userCap]) {
+        if let wait = reserve([Self.postWindow, Self.appCap, Self.userCap]) {
             throw BotError(.rateLimited, "POST /2/tweets: rate limit window exhausted", platform: .twitter,
                            retryAfter: wait, scope: "global")
         }
@@ -338,7 +345,7 @@ public actor TwitterAdapter: PlatformAdapter {
         guard configuration.reconcilePosting else { return nil }
         let me = try await knownMe()
         try await loadWindows()
-        if waitFor([Self.timelineWindow]) != nil { return nil }
+        if reserve([Self.timelineWindow]) != nil { return nil }
         let response = try await client.send("GET", "/2/users/\(me.id)/tweets", query: [
             ("since_id", message.platformMessageID), ("max_results", "100"),
             ("tweet.fields", "referenced_tweets,conversation_id,author_id"),
@@ -408,6 +415,7 @@ public actor TwitterAdapter: PlatformAdapter {
                     Self.userCap] {
             if let stored = try await environment.state.value(key, for: .twitter), let window = RateWindow(stored: stored) {
                 windows[key] = window
+                storedWindows[key] = stored
             }
         }
         windowsLoaded = true
@@ -421,8 +429,11 @@ public actor TwitterAdapter: PlatformAdapter {
         if let window = RateWindow(headers: headers, prefix: "x-user-limit-24hour") {
             changed.append((Self.userCap, window))
         }
-        for (name, window) in changed where windows[name] != window {
+        for (name, window) in changed {
             windows[name] = window
+            // Compared with what is stored, not with memory (a reservation may already have counted this request).
+            guard storedWindows[name] != window.stored else { continue }
+            storedWindows[name] = window.stored
             try await environment.state.setValue(window.stored, for: name, platform: .twitter, at: environment.now())
             if window.remaining == 0 {
                 logger.notice("rate-limit window exhausted", metadata: [
@@ -437,7 +448,38 @@ public actor TwitterAdapter: PlatformAdapter {
         if let window = windows[key], window.remaining == 0, window.reset > now { return }
         let window = RateWindow(limit: windows[key]?.limit ?? 1, remaining: 0, reset: now.addingTimeInterval(900))
         windows[key] = window
+        storedWindows[key] = window.stored
         try await environment.state.setValue(window.stored, for: key, platform: .twitter, at: now)
+    }
+
+    /// Like `waitFor`, and when the request may go, counts it in the windows at once (the answer's headers then
+    /// replace the count), so nothing that runs meanwhile can spend the same request.
+    private func reserve(_ keys: [String]) -> Duration? {
+        if let wait = waitFor(keys) { return wait }
+        let now = environment.now()
+        for key in keys {
+            if var window = windows[key], window.reset > now, window.remaining > 0 {
+                window.remaining -= 1
+                windows[key] = window
+            }
+        }
+        return nil
+    }
+
+    private func acquirePost() async {
+        guard postInFlight else {
+            postInFlight = true
+            return
+        }
+        await withCheckedContinuation { postWaiters.append($0) }
+    }
+
+    private func releasePost() {
+        if postWaiters.isEmpty {
+            postInFlight = false
+        } else {
+            postWaiters.removeFirst().resume()
+        }
     }
 
     /// How long to wait before a request limited by `keys` may go; nil when it may go now.

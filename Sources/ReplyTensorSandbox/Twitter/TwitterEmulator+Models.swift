@@ -44,6 +44,8 @@ extension TwitterEmulator {
     public struct Violations: Sendable, Hashable {
         /// Requests that arrived while their rate-limit window (or a 24-hour cap) was already exhausted.
         public var requestsWhileExhausted = 0
+        /// The same, per endpoint group (`users/mentions`, `tweets/create`, …).
+        public var exhaustedByEndpoint: [String: Int] = [:]
         /// Refresh tokens presented after they had been used once.
         public var refreshTokenReuse = 0
         /// Replies refused because the author of the target post did not summon the bot.

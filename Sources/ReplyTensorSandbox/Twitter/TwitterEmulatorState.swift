@@ -155,7 +155,10 @@ actor TwitterEmulatorState {
                 if !ok { allowed = false }
             }
         }
-        if !allowed { violations.requestsWhileExhausted += 1 }
+        if !allowed {
+            violations.requestsWhileExhausted += 1
+            violations.exhaustedByEndpoint[endpoint.rawValue, default: 0] += 1
+        }
         return (allowed, headers)
     }
 
