@@ -166,3 +166,86 @@ struct TwitterEndToEndTests {
         #expect(!rejected.output.contains("not-the-right-secret"))
     }
 }
+
+@Suite("X end to end (real binary): faults, reconciliation, secrets", .serialized)
+struct TwitterResilienceEndToEndTests {
+    @Test("20% injected faults on X (5xx, 429, stalls, malformed JSON, dropped connections): completes, no duplicate")
+    func faults() async throws {
+        let world = try await TwitterWorld.start()
+        defer { Task { await world.stop() } }
+        try world.writeConfig()
+        let bot = try await world.startBotAndWaitForPoll()
+        await world.x.faults.randomFaults(rate: 0.2, palette: [.status(500), .status(503), .rateLimited(retryAfterSeconds: 1),
+                                                               .stall(.milliseconds(300)), .malformedJSON, .dropConnection],
+                                          exempt: ["/users/me"])
+        let mentions = await world.mentions(30)
+        let settled = await TwitterWorld.wait(timeout: .seconds(120)) {
+            let ledger = (try? await world.ledger()) ?? [:]
+            return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == mentions.count
+        }
+        #expect(settled, "\(bot.output.suffix(2000))")
+        #expect(bot.process.isRunning, "the bot crashed")
+        bot.signal(SIGTERM)
+        #expect(await bot.waitForExit(timeout: .seconds(30)) == 0)
+        let counts = await world.replyCounts(mentions)
+        #expect(counts.allSatisfy { $0 <= 1 })
+        #expect(counts.filter { $0 == 1 }.count >= 20, "most mentions must still be answered: \(counts)")
+        #expect(await world.x.faults.injected.count >= 3, "faults were injected")
+        #expect(await world.x.violations.requestsWhileExhausted == 0)
+    }
+
+    @Test("reconcile_posting: after kill -9 mid-burst every mention ends answered exactly once, none unknown")
+    func reconcileAfterKill() async throws {
+        let world = try await TwitterWorld.start()
+        defer { Task { await world.stop() } }
+        await world.x.setRateLimit(.userTweets, limit: 100, windowSeconds: 15)
+        try world.writeConfig(reconcile: true)
+        let first = try await world.startBotAndWaitForPoll()
+        let mentions = await world.mentions(30)
+        for round in 0..<4 {
+            let bot = round == 0 ? first : try world.startBot()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1500)))
+            bot.signal(SIGKILL)
+            _ = await bot.waitForExit(timeout: .seconds(10))
+        }
+        let last = try world.startBot()
+        let settled = await TwitterWorld.wait(timeout: .seconds(90)) {
+            await world.replyCounts(mentions).allSatisfy { $0 == 1 }
+        }
+        #expect(settled, "\(last.output.suffix(2000))")
+        try await Task.sleep(for: .seconds(1))
+        last.signal(SIGTERM)
+        #expect(await last.waitForExit(timeout: .seconds(30)) == 0)
+        #expect(await world.replyCounts(mentions).allSatisfy { $0 == 1 })
+        let ledger = try await world.ledger()
+        #expect(ledger["answered"] == mentions.count && ledger["unknown"] == nil, "\(ledger)")
+        #expect(await world.x.violations.duplicates == 0)
+    }
+
+    @Test("X secrets appear nowhere in trace logs or the database; rejected credentials stop run with exit 1")
+    func secrets() async throws {
+        let world = try await TwitterWorld.start()
+        defer { Task { await world.stop() } }
+        try world.writeConfig(logLevel: "trace")
+        let bot = try await world.startBotAndWaitForPoll()
+        let mentions = await world.mentions(2)
+        #expect(await TwitterWorld.wait(timeout: .seconds(30)) { await world.replyCounts(mentions).allSatisfy { $0 == 1 } })
+        bot.signal(SIGTERM)
+        #expect(await bot.waitForExit(timeout: .seconds(30)) == 0)
+        #expect(bot.output.contains("/mentions"), "trace logs show the requests")
+        let x = world.x
+        for secret in [x.consumerKey, x.consumerSecret, x.accessToken, x.accessTokenSecret] {
+            #expect(!bot.output.contains(secret), "secret in the log")
+            for file in ["bot.sqlite", "bot.sqlite-wal"] {
+                let data = FileManager.default.contents(atPath: world.folder.appendingPathComponent(file).path) ?? Data()
+                #expect(data.range(of: Data(secret.utf8)) == nil, "secret in \(file)")
+            }
+        }
+        var wrong = world.environment
+        wrong["E2E_X_CONSUMER_SECRET"] = "WRONG-consumer-secret-never-shown"
+        let rejected = try await BotProcess.run(["run"], folder: world.folder, environment: wrong)
+        #expect(rejected.status == 1)
+        #expect(rejected.output.contains("401"))
+        #expect(!rejected.output.contains("WRONG-consumer-secret-never-shown"))
+    }
+}
