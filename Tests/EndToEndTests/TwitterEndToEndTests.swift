@@ -149,6 +149,15 @@ struct TwitterEndToEndTests {
         #expect(status.output.contains("daily_post_budget"))
     }
 
+    @Test("replytensor sandbox plays X conversations too, and every expectation holds")
+    func sandbox() async throws {
+        let folder = try BotProcess.makeFolder()
+        let result = try await BotProcess.run(["sandbox"], folder: folder, timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.output.suffix(3000))")
+        #expect(result.output.contains("✔ X: a mention is answered exactly once, in reply to it"))
+        #expect(result.output.contains("✔ X: a post without a mention is left alone"))
+    }
+
     @Test("check verifies the credentials with users/me and reports the rate-limit state")
     func check() async throws {
         let world = try await TwitterWorld.start()

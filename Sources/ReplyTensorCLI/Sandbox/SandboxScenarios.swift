@@ -10,6 +10,7 @@ enum SandboxScenarios {
         switch name {
         default: summary = try await TourScenario().play(in: world)
         }
+        try await TwitterTourScenario().play(in: world, summary: &summary)
         summary.seconds = (ContinuousClock.now - start).seconds
         let snapshot = world.transcript.snapshot
         summary.mentions = snapshot.admitted
@@ -17,7 +18,7 @@ enum SandboxScenarios {
         summary.failed = snapshot.failed
         summary.rejected = snapshot.rejected
         summary.latencies = snapshot.latencies
-        summary.violations += await world.telegram.violations.total
+        summary.violations += await world.telegram.violations.total + world.twitter.violations.total
         return summary
     }
 }

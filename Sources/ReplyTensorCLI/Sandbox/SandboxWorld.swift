@@ -8,15 +8,17 @@ import ReplyTensorSandbox
 final class SandboxWorld: Sendable {
     let folder: URL
     let telegram: TelegramEmulator
+    let twitter: TwitterEmulator
     let gateway: GatewayEmulator
     let assembly: BotAssembly
     let transcript: SandboxTranscript
     private let engineTask: Task<Void, any Error>
 
-    private init(folder: URL, telegram: TelegramEmulator, gateway: GatewayEmulator, assembly: BotAssembly,
-                 transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
+    private init(folder: URL, telegram: TelegramEmulator, twitter: TwitterEmulator, gateway: GatewayEmulator,
+                 assembly: BotAssembly, transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
         self.folder = folder
         self.telegram = telegram
+        self.twitter = twitter
         self.gateway = gateway
         self.assembly = assembly
         self.transcript = transcript
@@ -28,8 +30,11 @@ final class SandboxWorld: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let telegram = try await TelegramEmulator.start()
         let gateway = try await GatewayEmulator.start()
+        let twitter = try await TwitterEmulator.start()
+        await twitter.setRateLimit(.mentions, limit: 60, windowSeconds: 15)
         transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
         transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
+        transcript.say("  X API v2 emulator          \(twitter.apiBase)")
         transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (deterministic local answers, labelled [gateway-emulator])")
         transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
         let text = """
@@ -55,6 +60,15 @@ final class SandboxWorld: Sendable {
             token_env = "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN"
             api_base = "\(telegram.apiBase)"
             poll_timeout_seconds = 10
+            [twitter]
+            enabled = true
+            api_base = "\(twitter.apiBase)"
+            auth = "oauth1"
+            consumer_key_env = "REPLYTENSOR_SANDBOX_X_KEY"
+            consumer_secret_env = "REPLYTENSOR_SANDBOX_X_SECRET"
+            access_token_env = "REPLYTENSOR_SANDBOX_X_TOKEN"
+            access_token_secret_env = "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET"
+            daily_post_budget = 50
             [plugins]
             enabled = ["commands", "blocklist", "mention-safety"]
             [plugins.blocklist]
@@ -66,6 +80,9 @@ final class SandboxWorld: Sendable {
         try text.write(to: configURL, atomically: true, encoding: .utf8)
         let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: [
             "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
+            "REPLYTENSOR_SANDBOX_X_KEY": twitter.consumerKey, "REPLYTENSOR_SANDBOX_X_SECRET": twitter.consumerSecret,
+            "REPLYTENSOR_SANDBOX_X_TOKEN": twitter.accessToken,
+            "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET": twitter.accessTokenSecret,
         ])
         var logger = Logger(label: "replytensor.sandbox")
         logger.logLevel = .critical
@@ -73,7 +90,7 @@ final class SandboxWorld: Sendable {
                                             observer: { transcript.observe($0) })
         let engine = assembly.engine
         let task = Task { try await engine.run() }
-        return SandboxWorld(folder: folder, telegram: telegram, gateway: gateway, assembly: assembly,
+        return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, gateway: gateway, assembly: assembly,
                             transcript: transcript, engineTask: task)
     }
 
@@ -83,6 +100,7 @@ final class SandboxWorld: Sendable {
         _ = try? await engineTask.value
         try? assembly.store.close()
         await telegram.stop()
+        await twitter.stop()
         await gateway.stop()
         try? FileManager.default.removeItem(at: folder)
     }
