@@ -193,9 +193,8 @@ public actor TwitterAdapter: PlatformAdapter {
         if seconds == 0 {
             seconds = windows[Self.mentionsWindow]?.evenInterval(at: now) ?? configuration.minimumPollInterval
         }
-        for key in [Self.mentionsWindow, Self.appCap, Self.userCap] {
-            seconds = max(seconds, windows[key]?.wait(at: now) ?? 0)
-        }
+        // The 24-hour caps limit posts, not reads: only the mentions window holds polling back.
+        seconds = max(seconds, windows[Self.mentionsWindow]?.wait(at: now) ?? 0)
         seconds = max(seconds, configuration.minimumPollInterval)
         return .milliseconds(Int64(seconds * 1000))
     }

@@ -172,6 +172,51 @@ struct TwitterAdapterTests {
         #expect(try await second.postsToday() == 3)
     }
 
+    @Test("24-hour post caps (x-app-limit-24hour-*): no post while exhausted, polling unaffected; 5xx then duplicate → unknown")
+    func dailyCaps() async throws {
+        let x = try await TwitterEmulator.start()
+        defer { Task { await x.stop() } }
+        await x.setDailyCaps(app: 2, user: 5, windowSeconds: 3)
+        await x.setRateLimit(.mentions, limit: 1000, windowSeconds: 900)
+        let alice = await x.addUser(username: "alice")
+        var mentions: [InboundMessage] = []
+        for index in 0..<3 {
+            let tweet = await x.post("@ReplyTensorBot cap \(index)", from: alice)
+            mentions.append(InboundMessage(platform: .twitter, id: tweet.id, chat: ChatRef(id: tweet.id, kind: .timeline),
+                                           author: Author(id: alice.id), text: "q", addressedAs: .mention,
+                                           createdAt: Date(), extras: ["summoned": "true"]))
+        }
+        let adapter = TwitterTest.adapter(x)
+        _ = try await adapter.post("c0", replyingTo: mentions[0], part: 0, idempotencyKey: "0")
+        _ = try await adapter.post("c1", replyingTo: mentions[1], part: 0, idempotencyKey: "1")
+        let limited = await #expect(throws: BotError.self) {
+            try await adapter.post("c2", replyingTo: mentions[2], part: 0, idempotencyKey: "2")
+        }
+        #expect(limited?.code == .rateLimited)
+        #expect((limited?.retryAfter ?? .zero) > .zero)
+        #expect(await x.recorder.requests(path: "/2/tweets").count == 2, "no request while the cap is spent")
+        let poll = try await adapter.poll(cursors: [:])
+        #expect(poll.nextPollDelay < .seconds(2), "the post cap does not hold polling back")
+        try await Task.sleep(for: limited?.retryAfter ?? .seconds(3))
+        await x.setDailyCaps(app: 100, user: 100, windowSeconds: 3)
+        // A 503 on the post (X may or may not have created it), then X calls the resend a duplicate: unknown.
+        await x.faults.enqueue(.status(503), route: "/2/tweets")
+        let failed = await #expect(throws: BotError.self) {
+            try await adapter.post("c2", replyingTo: mentions[2], part: 0, idempotencyKey: "2")
+        }
+        #expect(failed?.isRetryable == true)
+        _ = try await adapter.post("c2", replyingTo: mentions[2], part: 0, idempotencyKey: "2")
+        await x.faults.enqueue(.status(503), route: "/2/tweets")
+        _ = await #expect(throws: BotError.self) {
+            try await adapter.post("c0", replyingTo: mentions[0], part: 0, idempotencyKey: "0")
+        }
+        let duplicate = await #expect(throws: BotError.self) {
+            try await adapter.post("c0", replyingTo: mentions[0], part: 0, idempotencyKey: "0")
+        }
+        #expect(duplicate?.delivery == .unknown, "after a 5xx, a duplicate means the first post went out")
+        #expect(await x.violations.requestsWhileExhausted == 0)
+    }
+
     @Test("rate-limit headers: derived interval, no request while the window is exhausted, state persisted")
     func rateLimits() async throws {
         let x = try await TwitterEmulator.start()
