@@ -231,6 +231,35 @@ struct TwitterResilienceEndToEndTests {
         #expect(await world.x.violations.duplicates == 0)
     }
 
+    @Test("thread_replies: a long answer becomes a chained thread; a 403 on a continuation ends the thread")
+    func threads() async throws {
+        let world = try await TwitterWorld.start()
+        defer { Task { await world.stop() } }
+        let essay = (0..<40).map { "Sentence \($0) about miners, validators and the subnet market." }.joined(separator: " ")
+        await world.gateway.setAnswer { request in request.lastUserMessage + " " + essay }
+        try world.writeConfig(thread: true)
+        let bot = try await world.startBotAndWaitForPoll()
+        let x = world.x
+        let mention = await world.mentions(1, prefix: "essay")[0]
+        #expect(await TwitterWorld.wait(timeout: .seconds(30)) { await x.botPosts.count >= 4 }, "\(bot.output.suffix(1500))")
+        try await Task.sleep(for: .seconds(1))
+        let thread = await x.botPosts
+        #expect(thread.count == 4, "max 4 parts")
+        #expect(thread.first?.repliedToID == mention.id)
+        for (previous, next) in zip(thread, thread.dropFirst()) { #expect(next.repliedToID == previous.id) }
+        #expect(thread.allSatisfy { WeightedLengthCheck.fits($0.text) })
+        // X refuses continuations: the thread ends after its first tweet and the mention is still answered.
+        await x.setThreadContinuation(allowed: false)
+        let second = await world.mentions(1, prefix: "again")[0]
+        #expect(await TwitterWorld.wait(timeout: .seconds(30)) { await x.violations.replyNotAllowed >= 1 })
+        try await Task.sleep(for: .seconds(1))
+        #expect(await x.replies(to: second.id).count == 1)
+        bot.signal(SIGTERM)
+        #expect(await bot.waitForExit(timeout: .seconds(30)) == 0)
+        let ledger = try await world.ledger()
+        #expect(ledger["answered"] == 2, "\(ledger)")
+    }
+
     @Test("X secrets appear nowhere in trace logs or the database; rejected credentials stop run with exit 1")
     func secrets() async throws {
         let world = try await TwitterWorld.start()
@@ -256,5 +285,13 @@ struct TwitterResilienceEndToEndTests {
         #expect(rejected.status == 1)
         #expect(rejected.output.contains("401"))
         #expect(!rejected.output.contains("WRONG-consumer-secret-never-shown"))
+    }
+}
+
+/// A rough upper bound of X's weighted length for the end-to-end checks (every code point as 2, URLs aside).
+enum WeightedLengthCheck {
+    static func fits(_ text: String) -> Bool {
+        let weighted = text.unicodeScalars.reduce(0) { $0 + ($1.value <= 4351 ? 1 : 2) }
+        return weighted <= 280
     }
 }
