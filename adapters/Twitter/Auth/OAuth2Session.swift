@@ -37,9 +37,6 @@ public actor OAuth2Session {
         self.logger = logger
     }
 
-    /// Secrets to scrub from anything shown.
-    var secrets: [String] { [credentials.clientSecret, credentials.initialRefreshToken, access?.token ?? ""] }
-
     /// A valid access token, refreshing when there is none or it expires within a minute (a tenth of its life).
     public func accessToken() async throws -> String {
         if let access, access.expires.timeIntervalSince(now()) > access.margin { return access.token }
