@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries (C): typed shims for variadic functions live in shim.h.
@@ -66,11 +68,15 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "TOMLKit", package: "TOMLKit"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "CoreMetrics", package: "swift-metrics"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
                 ],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
-                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI"],
+                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "ReplyTensorSandbox"],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
@@ -86,8 +92,11 @@ let package = Package(
                     dependencies: ["TelegramAdapter", "DiscordAdapter", "TwitterAdapter", "ReplyTensorSandbox",
                                    "ReplyTensorCore", "ReplyTensorHTTP"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorCLITests", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore"],
+        .testTarget(name: "ReplyTensorCLITests",
+                    dependencies: ["ReplyTensorCLI", .product(name: "CoreMetrics", package: "swift-metrics"),
+                                   .product(name: "Prometheus", package: "swift-prometheus")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorHTTP"],
                     swiftSettings: swiftSettings),
     ]
 )

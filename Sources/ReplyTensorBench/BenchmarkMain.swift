@@ -3,13 +3,15 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorStore
 
-/// `replytensor-bench [engine|store|all]`: prints one JSON object per measurement.
+/// `replytensor-bench [engine|store|telegram|all]`: prints one JSON object per measurement. `telegram` runs the
+/// `replytensor` binary built next to it (build both: `swift build -c release`).
 @main
 enum BenchmarkMain {
     static func main() async throws {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "engine" || which == "all" { try await EngineBenchmark.run() }
         if which == "store" || which == "all" { try await StoreBenchmark.run() }
+        if which == "telegram" || which == "all" { try await TelegramBenchmark.run() }
     }
 }
 

@@ -141,7 +141,8 @@ struct TelegramEndToEndTests {
 
     @Test("a 10,000-character answer arrives as correctly split parts; @everyone is defused")
     func longAndHostileAnswers() async throws {
-        let paragraph = String(repeating: "Miners answer prompts and validators score them. ", count: 40)
+        let paragraph = Array(repeating: "Miners answer prompts and validators score them.", count: 41)
+            .joined(separator: " ")
         let long = Array(repeating: paragraph, count: 5).joined(separator: "\n\n")
         let world = try await TelegramWorld.start { request in
             request.lastUserMessage.contains("long") ? long : "@everyone @here look <@&42> \(request.lastUserMessage)"

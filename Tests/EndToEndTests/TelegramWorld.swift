@@ -26,7 +26,7 @@ struct TelegramWorld {
     }
 
     /// Writes `replytensor.toml` for the binary; `extra` is appended verbatim.
-    func writeConfig(logLevel: String = "info", maxParts: Int = 4, extra: String = "") throws {
+    func writeConfig(logLevel: String = "info", maxParts: Int = 4, pollTimeoutSeconds: Int = 5, extra: String = "") throws {
         let text = """
             [bot]
             store = "bot.sqlite"
@@ -47,7 +47,7 @@ struct TelegramWorld {
             enabled = true
             token_env = "E2E_TELEGRAM_TOKEN"
             api_base = "\(telegram.apiBase)"
-            poll_timeout_seconds = 5
+            poll_timeout_seconds = \(pollTimeoutSeconds)
             max_parts = \(maxParts)
             [log]
             level = "\(logLevel)"

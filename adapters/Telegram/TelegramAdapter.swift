@@ -30,10 +30,10 @@ public actor TelegramAdapter: PlatformAdapter {
     public init(configuration: TelegramConfiguration, environment: AdapterEnvironment) {
         self.configuration = configuration
         self.environment = environment
-        self.client = TelegramClient(configuration: configuration, http: environment.http)
         var logger = environment.logger
         logger[metadataKey: "platform"] = "telegram"
         self.logger = logger
+        self.client = TelegramClient(configuration: configuration, http: environment.http, logger: logger)
         self.rules = PlatformRules(
             length: .utf16(4096), overflow: .split, maxParts: configuration.maxParts, typingInterval: .seconds(4),
             sendRules: [
@@ -132,7 +132,7 @@ public actor TelegramAdapter: PlatformAdapter {
             redactions: [configuration.token])
         let response: HTTPResponse
         do {
-            response = try await environment.http.execute(request)
+            response = try await client.execute(request)
         } catch let error as HTTPClientError {
             var mapped = BotError(error, platform: .telegram, delivery: .notDelivered)
             mapped.message = client.scrub("getUpdates: \(mapped.message)")

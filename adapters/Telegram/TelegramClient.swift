@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
 
@@ -16,6 +17,8 @@ struct TelegramAPIFailure: Error, Sendable {
 struct TelegramClient: Sendable {
     var configuration: TelegramConfiguration
     var http: any HTTPClient
+    /// Requests and answers are logged at trace level, with the token redacted.
+    var logger: Logger
 
     /// The largest answer accepted (100 updates with long texts and captions stay far below).
     static let maxBodyBytes = 8 << 20
@@ -31,6 +34,16 @@ struct TelegramClient: Sendable {
             if tail.count >= 8 { secrets.append(tail) }
         }
         return Redaction.apply(secrets, to: text)
+    }
+
+    /// Executes `request`, logging it and its answer at trace level (the token redacted).
+    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        logger.trace("request", metadata: ["http.method": "\(request.method)", "http.url": "\(request.redactedURL)",
+                                           "http.body_bytes": "\(request.body?.count ?? 0)"])
+        let response = try await http.execute(request)
+        logger.trace("response", metadata: ["http.url": "\(request.redactedURL)", "http.status": "\(response.status)",
+                                            "http.body_bytes": "\(response.body.count)"])
+        return response
     }
 
     /// Sends `method` with `body`; `delivery` is what a transport failure means for the request's effect.
@@ -51,7 +64,7 @@ struct TelegramClient: Sendable {
                                   redactions: [configuration.token])
         let response: HTTPResponse
         do {
-            response = try await http.execute(request)
+            response = try await execute(request)
         } catch let error as HTTPClientError {
             var mapped = BotError(error, platform: .telegram, delivery: delivery)
             mapped.message = scrub("\(method): \(mapped.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Prometheus
 import ReplyTensorCore
 import ServiceLifecycle
 
@@ -21,9 +22,13 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("configuration error: no platform is enabled; set enabled = true in [telegram], [discord] or [twitter]")
             throw ExitStatus.configuration
         }
+        let registry = PrometheusCollectorRegistry()
+        let metrics = configuration.metrics.listen.isEmpty
+            ? nil : BotMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let assembly: BotAssembly
         do {
-            assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger)
+            assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+                                            metrics: metrics)
         } catch let error as ConfigurationError {
             Console.error(error.description)
             throw ExitStatus.configuration
@@ -34,8 +39,17 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["version": "\(ReplyTensorVersion.string)",
                                            "platforms": "\(configuration.enabledPlatforms.map(\.rawValue))",
                                            "store": "\(configuration.bot.store.path)"])
-        let service = BotService(assembly: assembly, logger: logger)
-        var groupConfiguration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint],
+        var services: [any Service] = []
+        if let metrics, let address = MetricsAddress(configuration.metrics.listen) {
+            let endpoint = MetricsEndpoint(registry: registry, metrics: metrics, engine: assembly.engine,
+                                           store: assembly.store, platforms: configuration.enabledPlatforms,
+                                           window: configuration.metrics.healthWindowSeconds)
+            services.append(endpoint.application(address: address, logger: logger))
+            logger.info("serving /metrics and /healthz", metadata: ["listen": "\(configuration.metrics.listen)"])
+        }
+        // The ServiceGroup shuts services down in reverse order: the bot first, the metrics endpoint last.
+        services.append(BotService(assembly: assembly, logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                            logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.bot.shutdownGraceSeconds * 1000))
         groupConfiguration.maximumCancellationDuration = .seconds(5)

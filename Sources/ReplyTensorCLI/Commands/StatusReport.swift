@@ -6,12 +6,16 @@ import ReplyTensorStore
 struct StatusReport {
     var store: String
     var counts: [Platform: [MentionState: Int]]
-    var problems: [LedgerEntry]
+    /// Every mention left `unknown` (up to `unknownListLimit`): the operator checks these by hand.
+    var unknown: [LedgerEntry]
+    var failures: [LedgerEntry]
     var blocks: [RateBlock]
     var cursors: [Platform: [String: String]]
     var platformState: [Platform: [String: String]]
     var repliesToday: Int
     var limits: PolicyLimits
+
+    static let unknownListLimit = 1000
 
     static func gather(store: SQLiteStore, configuration: ReplyTensorConfiguration) async throws -> StatusReport {
         let now = Date()
@@ -26,7 +30,8 @@ struct StatusReport {
         return StatusReport(
             store: store.path,
             counts: try await store.stateCounts(),
-            problems: try await store.recent(in: [.failed, .unknown], limit: 20),
+            unknown: try await store.recent(in: [.unknown], limit: unknownListLimit),
+            failures: try await store.recent(in: [.failed], limit: 20),
             blocks: try await store.blocks(for: nil, activeAt: now),
             cursors: cursors,
             platformState: platformState,
@@ -41,12 +46,11 @@ struct StatusReport {
             let states = MentionState.allCases.compactMap { state in counts[platform]?[state].map { "\(state.rawValue) \($0)" } }
             lines.append("  \(platform): " + states.joined(separator: ", "))
         }
-        let unknown = problems.filter { $0.state == .unknown }
+        let unknownTotal = counts.values.reduce(0) { $0 + ($1[.unknown] ?? 0) }
         lines.append("")
-        lines.append("Unknown (interrupted while posting; check by hand): \(unknown.count)")
+        lines.append("Unknown (interrupted while posting; check by hand): \(unknownTotal)")
         for entry in unknown { lines.append("  \(entry.key)  \(entry.reason ?? "")") }
         lines.append("Recent failures:")
-        let failures = problems.filter { $0.state == .failed }
         if failures.isEmpty { lines.append("  (none)") }
         for entry in failures { lines.append("  \(entry.key)  \(entry.reason ?? "")") }
         lines.append("")
@@ -86,8 +90,8 @@ struct StatusReport {
             "store": store,
             "exists": true,
             "mentions": mentions,
-            "unknown": problems.filter { $0.state == .unknown }.map(entryObject),
-            "recent_failures": problems.filter { $0.state == .failed }.map(entryObject),
+            "unknown": unknown.map(entryObject),
+            "recent_failures": failures.map(entryObject),
             "limits": ["replies_today": repliesToday, "daily_replies": limits.dailyReplies,
                        "per_user_per_hour": limits.perUserPerHour, "per_chat_per_minute": limits.perChatPerMinute],
             "waits": blocks.map { ["platform": $0.platform.rawValue, "scope": $0.scope,

@@ -4,5 +4,5 @@ import ReplyTensorCore
 enum BuiltFeatures {
     static let platforms: Set<Platform> = [.telegram, .twitter]
     static let responders: Set<String> = ["gateway"]
-    static let metrics = false
+    static let metrics = true
 }

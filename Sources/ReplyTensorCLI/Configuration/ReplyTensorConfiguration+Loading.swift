@@ -42,15 +42,23 @@ extension ReplyTensorConfiguration {
         configuration.readTwitter(root.section("twitter"), secrets: secrets)
         configuration.readPlugins(root.section("plugins"), registry: plugins)
         configuration.readLog(root.section("log"))
-        let metrics = root.section("metrics")
-        configuration.metricsListen = metrics.string("listen", default: "")
-        if !configuration.metricsListen.isEmpty && !BuiltFeatures.metrics {
-            problems.add("[metrics]: the metrics endpoint is not built in this version; set listen = \"\"")
-        }
+        configuration.readMetrics(root.section("metrics"))
         configuration.httpProxy = root.section("http").string("proxy", default: "")
         root.reportUnknownKeys()
         if !problems.list.isEmpty { throw ConfigurationError(problems.list) }
         return configuration
+    }
+
+    mutating func readMetrics(_ section: ConfigSection) {
+        metrics.listen = section.string("listen", default: "")
+        metrics.healthWindowSeconds = section.double("health_window_seconds", default: metrics.healthWindowSeconds,
+                                                     minimum: 1)
+        guard !metrics.listen.isEmpty else { return }
+        if !BuiltFeatures.metrics {
+            section.problems.add("[metrics]: the metrics endpoint is not built in this version; set listen = \"\"")
+        } else if MetricsAddress(metrics.listen) == nil {
+            section.problems.add("metrics.listen: expected \"host:port\" (e.g. \"127.0.0.1:9464\"), found \"\(metrics.listen)\"")
+        }
     }
 
     mutating func readBot(_ section: ConfigSection, base: URL) {

@@ -87,6 +87,14 @@ public struct ReplyTensorConfiguration: Sendable {
         public var format = "text"
     }
 
+    /// `[metrics]`: the Prometheus endpoint and the health window.
+    public struct Metrics: Sendable {
+        /// `host:port` serving `/metrics` and `/healthz`; empty = off.
+        public var listen = ""
+        /// `/healthz` is 200 only when every enabled adapter polled successfully within this many seconds.
+        public var healthWindowSeconds = 180.0
+    }
+
     public var bot: Bot
     public var limits = PolicyLimits()
     public var responder = Responder()
@@ -96,7 +104,7 @@ public struct ReplyTensorConfiguration: Sendable {
     public var enabledPlugins = ["commands", "blocklist", "mention-safety"]
     public var pluginOptions: [String: [String: PluginOption]] = [:]
     public var log = Log()
-    public var metricsListen = ""
+    public var metrics = Metrics()
     public var httpProxy = ""
     /// The configuration file this was read from (nil for defaults).
     public var source: URL?

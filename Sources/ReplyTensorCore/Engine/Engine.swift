@@ -231,7 +231,8 @@ public final class Engine: Sendable {
         } catch let error as BotError where error.code == .unauthorized {
             stop(key.platform, reason: error.description)
         } catch is CancellationError {
-            logger.notice("work interrupted; resumes on next start", metadata: ["mention.id": "\(key.id)"])
+            logger.notice("work interrupted; resumes on next start",
+                          metadata: ["platform": "\(key.platform)", "mention.id": "\(key.id)"])
         } catch {
             logger.error("mention processing failed", metadata: ["platform": "\(key.platform)",
                                                                   "mention.id": "\(key.id)", "error": "\(error)"])

@@ -222,6 +222,19 @@ struct MentionProcessor: Sendable {
         return count
     }
 
+    /// One typing indicator. A 429 on it is a flood wait for the chat like any other: honoured and persisted,
+    /// so the reply that follows is not sent into it. Other typing failures do not matter.
+    private func typing(_ message: InboundMessage, adapter: any PlatformAdapter) async {
+        do {
+            try await adapter.indicateTyping(for: message)
+        } catch let error as BotError where error.code == .rateLimited && !error.isPermanent {
+            let wait = error.retryAfter ?? .seconds(1)
+            let scope = error.scope ?? SendGate.chatScope(message.chat.id)
+            try? await gate.block(message.platform, scope: scope, for: wait, reason: error.message)
+            observer(.rateLimited(message.platform, scope: scope, wait: wait))
+        } catch {}
+    }
+
     func skip(_ message: InboundMessage, reason: String, logger: Logger) async throws {
         logger.info("skipped", metadata: ["reason": "\(reason)"])
         try await store.finish(message.key, state: .skipped, reason: reason, at: now())
@@ -242,7 +255,7 @@ struct MentionProcessor: Sendable {
                 group.addTask {
                     while !Task.isCancelled {
                         if !(try await gate.isBlocked(message)) {
-                            try? await adapter.indicateTyping(for: message)
+                            await typing(message, adapter: adapter)
                         }
                         try await clock.sleep(for: interval)
                     }

@@ -24,6 +24,8 @@ public final class TelegramEmulator: Sendable {
 
     /// `http://127.0.0.1:PORT`: the `api_base` for the adapter.
     public var apiBase: String { server.baseURL }
+    /// A send this soon after a 429 for its scope was already in flight when the 429 left: not a violation.
+    public static let inFlightGrace: Duration = .milliseconds(250)
 
     private init(server: EmulatorServer, recorder: RequestRecorder, faults: FaultPlan, token: String, bot: User,
                  state: TelegramEmulatorState) {

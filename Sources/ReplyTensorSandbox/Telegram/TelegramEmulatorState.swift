@@ -57,6 +57,7 @@ actor TelegramEmulatorState {
     var rates = TelegramEmulator.Rates.telegram
     private var sendLog: [SendRecord] = []
     private var blockedUntil: [String: ContinuousClock.Instant] = [:]
+    private var blockedSince: [String: ContinuousClock.Instant] = [:]
     private let clock = ContinuousClock()
 
     init(token: String, bot: User) {
@@ -323,13 +324,17 @@ actor TelegramEmulatorState {
     /// Notes a 429 given by a fault so that sends inside its window count as violations.
     func noteRetryAfter(scope: String, seconds: Int) {
         blockedUntil[scope] = clock.now + .seconds(seconds)
+        blockedSince[scope] = clock.now
     }
 
     private func rateCheck(chat: Chat) -> AnswerError? {
         let now = clock.now
         for scope in ["chat:\(chat.id)", "global"] {
             if let until = blockedUntil[scope], until > now {
-                violations.retryAfterIgnored += 1
+                // A request already in flight when the 429 was given could not have known about it.
+                if blockedSince[scope].map({ now - $0 > TelegramEmulator.inFlightGrace }) ?? true {
+                    violations.retryAfterIgnored += 1
+                }
                 return tooMany(seconds(until - now))
             }
         }
@@ -357,6 +362,7 @@ actor TelegramEmulatorState {
             violations.ruleExcess += 1
             let retry = seconds(duration)
             blockedUntil[scope] = now + .seconds(retry)
+            blockedSince[scope] = now
             return tooMany(retry)
         }
         sendLog.append(SendRecord(chatID: chat.id, isGroup: isGroup, at: now))

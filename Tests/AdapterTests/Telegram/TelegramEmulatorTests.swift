@@ -97,6 +97,8 @@ struct TelegramEmulatorTests {
         #expect(second.status == 429)
         #expect(second.json["description"] as? String == "Too Many Requests: retry after 1")
         #expect((second.json["parameters"] as? [String: Any])?["retry_after"] as? Int == 1)
+        // Sent after the 429 arrived (past the in-flight grace) but inside its window: a violation.
+        try await Task.sleep(for: TelegramEmulator.inFlightGrace + .milliseconds(100))
         let third = try await Self.call(emulator, "sendMessage", body: #"{"chat_id":\#(ann.id),"text":"3"}"#)
         #expect(third.status == 429)
         #expect(await emulator.violations == TelegramEmulator.Violations(retryAfterIgnored: 1, ruleExcess: 1))
