@@ -1,0 +1,156 @@
+import Foundation
+import ReplyTensorCore
+
+/// Keeps every request inside Discord's limits, from what the responses say:
+/// - buckets: `X-RateLimit-Bucket` + the route's major parameter → remaining and reset; no request goes into a bucket
+///   known to be exhausted, and a route whose bucket is still unknown has one request in flight at a time;
+/// - the global limit: at most `globalPerSecond` request starts in any second, and a global 429 stops everything for
+///   its `retry_after`;
+/// - invalid requests: 401, 403 and 429 answers (except shared-scope 429s) in the last 10 minutes slow every request
+///   down past a soft limit and hold them past a hard limit, far below the 10,000 that gets an IP banned;
+/// - a 401 stops every later request at once.
+actor DiscordRateLimiter {
+    struct Bucket {
+        var limit: Int
+        var remaining: Int
+        /// When the bucket refills; `nil` once it refilled and no answer has said when the new window ends.
+        var resetAt: ContinuousClock.Instant?
+    }
+
+    /// A reserved request slot, handed back with the answer.
+    struct Ticket: Sendable {
+        var route: DiscordRoute
+        var bucketKey: String?
+        var probing: Bool
+    }
+
+    /// What the limiter knows, for `status` and tests.
+    struct Snapshot: Sendable {
+        var buckets: Int
+        var invalidInWindow: Int
+        var globalBlocked: Bool
+    }
+
+    private let clock = ContinuousClock()
+    private let globalPerSecond: Int
+    private let softLimit: Int
+    private let hardLimit: Int
+    private var routeBuckets: [String: String] = [:]
+    private var buckets: [String: Bucket] = [:]
+    private var probing: Set<String> = []
+    private var starts: [ContinuousClock.Instant] = []
+    private var globalBlockedUntil: ContinuousClock.Instant?
+    private var invalid: [ContinuousClock.Instant] = []
+    private(set) var stopReason: String?
+    private(set) var invalidTotal = 0
+
+    static let invalidWindow: Duration = .seconds(600)
+
+    init(globalPerSecond: Int, softLimit: Int, hardLimit: Int) {
+        self.globalPerSecond = globalPerSecond
+        self.softLimit = softLimit
+        self.hardLimit = hardLimit
+    }
+
+    /// Waits until `route` may be requested and reserves the slot. With `waiting: false` returns `nil` instead of
+    /// waiting (for best-effort requests such as typing).
+    func acquire(_ route: DiscordRoute, waiting: Bool = true) async throws -> Ticket? {
+        while true {
+            if let stopReason { throw BotError(.unauthorized, stopReason, platform: .discord, httpStatus: 401) }
+            try Task.checkCancellation()
+            let now = clock.now
+            var wait: Duration = .zero
+            if let until = globalBlockedUntil, until > now { wait = max(wait, until - now) }
+            starts.removeAll { now - $0 >= .seconds(1) }
+            if starts.count >= globalPerSecond, let oldest = starts.first {
+                wait = max(wait, oldest + .seconds(1) - now)
+            }
+            invalid.removeAll { now - $0 >= Self.invalidWindow }
+            if invalid.count >= hardLimit, let oldest = invalid.first {
+                wait = max(wait, oldest + Self.invalidWindow - now)
+            }
+            let bucketKey = routeBuckets[route.key].map { "\($0)|\(route.major)" }
+            var probe = false
+            if let bucketKey, var bucket = buckets[bucketKey] {
+                if let reset = bucket.resetAt, reset <= now {
+                    bucket.remaining = bucket.limit
+                    bucket.resetAt = nil
+                    buckets[bucketKey] = bucket
+                }
+                if bucket.remaining <= 0 {
+                    // Exhausted: wait for its reset, or for an answer saying when the new window ends.
+                    wait = max(wait, bucket.resetAt.map { $0 - now } ?? .milliseconds(10))
+                }
+            } else if bucketKey == nil {
+                if probing.contains(route.key) { wait = max(wait, .milliseconds(10)) } else { probe = true }
+            }
+            if wait > .zero {
+                guard waiting else { return nil }
+                try await Task.sleep(for: wait)
+                continue
+            }
+            if invalid.count >= softLimit && waiting {
+                // Many invalid answers lately: slow everything down rather than risk a ban.
+                try await Task.sleep(for: .seconds(1))
+            }
+            starts.append(clock.now)
+            if let bucketKey { buckets[bucketKey]?.remaining -= 1 }
+            if probe { probing.insert(route.key) }
+            return Ticket(route: route, bucketKey: bucketKey, probing: probe)
+        }
+    }
+
+    /// Learns from an answer's status and headers (`headers` keys lowercased). `retryAfter`/`global` from a 429 body.
+    func complete(_ ticket: Ticket, status: Int?, headers: [String: String], retryAfter: Double? = nil,
+                  global: Bool = false) {
+        if ticket.probing { probing.remove(ticket.route.key) }
+        guard let status else { return }
+        let now = clock.now
+        if let hash = headers["x-ratelimit-bucket"], !hash.isEmpty {
+            routeBuckets[ticket.route.key] = hash
+            let key = "\(hash)|\(ticket.route.major)"
+            if let limit = headers["x-ratelimit-limit"].flatMap(Int.init),
+               let remaining = headers["x-ratelimit-remaining"].flatMap(Int.init),
+               let resetAfter = headers["x-ratelimit-reset-after"].flatMap(Double.init) {
+                let reset = now + .milliseconds(Int64((resetAfter * 1000).rounded(.up)))
+                if var bucket = buckets[key] {
+                    // Answers to concurrent requests arrive in any order, and requests reserved here may not be
+                    // counted by Discord yet: keep the lower count and the later reset.
+                    bucket.remaining = min(bucket.remaining, remaining)
+                    bucket.resetAt = max(bucket.resetAt ?? reset, reset)
+                    bucket.limit = limit
+                    buckets[key] = bucket
+                } else {
+                    buckets[key] = Bucket(limit: limit, remaining: remaining, resetAt: reset)
+                }
+            }
+        }
+        if status == 401 || status == 403 || (status == 429 && headers["x-ratelimit-scope"] != "shared") {
+            invalid.append(now)
+            invalidTotal += 1
+        }
+        if status == 429 {
+            let wait = Duration.milliseconds(Int64(((retryAfter ?? 1) * 1000).rounded(.up)))
+            if global || headers["x-ratelimit-global"] == "true" {
+                globalBlockedUntil = max(globalBlockedUntil ?? now, now + wait)
+            } else {
+                let hash = headers["x-ratelimit-bucket"] ?? routeBuckets[ticket.route.key] ?? "route:\(ticket.route.key)"
+                routeBuckets[ticket.route.key] = hash
+                let key = "\(hash)|\(ticket.route.major)"
+                var bucket = buckets[key] ?? Bucket(limit: 1, remaining: 0, resetAt: nil)
+                bucket.remaining = 0
+                bucket.resetAt = max(bucket.resetAt ?? now, now + wait)
+                buckets[key] = bucket
+            }
+        }
+    }
+
+    /// After a 401: every later request fails at once with `reason`.
+    func stop(_ reason: String) { stopReason = reason }
+
+    var snapshot: Snapshot {
+        let now = clock.now
+        return Snapshot(buckets: buckets.count, invalidInWindow: invalid.filter { now - $0 < Self.invalidWindow }.count,
+                        globalBlocked: (globalBlockedUntil ?? now) > now)
+    }
+}
