@@ -30,8 +30,9 @@ extension DiscordAdapter {
         let response = try await client.send("POST", path, body: data, delivery: .unknown)!
         guard let sent = DiscordCoding.decoder().decodeIfPossible(SentMessage.self, from: response.body) else {
             // The message was created but the answer is unreadable; a resend with the same nonce returns it.
-            throw BotError(.decoding, "POST /channels/{major}/messages: malformed answer", platform: .discord,
-                           httpStatus: response.status, delivery: .unknown)
+            // Retryable: the resend carries the same nonce.
+            throw BotError(.platform, "POST /channels/{major}/messages: malformed answer", platform: .discord,
+                           delivery: .unknown)
         }
         return sent.id
     }

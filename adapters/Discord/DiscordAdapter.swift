@@ -179,7 +179,8 @@ public actor DiscordAdapter: PlatformAdapter {
     /// channel's creation for channels (and threads) that appeared later, so their first messages are not missed.
     func firstCursor(for channel: ChannelInfo) -> String {
         if let start = startSnowflake, DiscordSnowflake.isAfter(channel.id, start) { return channel.id }
-        return channel.lastMessageID.map { DiscordSnowflake.max($0, channel.id) } ?? DiscordSnowflake.at(environment.now())
+        // An empty channel starts from its creation: nothing before it, nothing missed after the listing.
+        return channel.lastMessageID.map { DiscordSnowflake.max($0, channel.id) } ?? channel.id
     }
 
     /// Waits for the next slot of the polling budget.
