@@ -9,6 +9,9 @@ struct DiscordWorld {
     let folder: URL
     let guild: DiscordEmulator.Guild
 
+    /// The token of a second bot (for two bots talking to each other).
+    static let otherToken = "MTAwMDAwMDAwMDAwMDAwMDAy.emulator.other-bot-token-4567"
+
     static func start(answer: GatewayEmulator.Answer? = nil) async throws -> DiscordWorld {
         let discord = try await DiscordEmulator.start()
         let world = DiscordWorld(discord: discord, gateway: try await GatewayEmulator.start(),
@@ -23,7 +26,7 @@ struct DiscordWorld {
     }
 
     var environment: [String: String] {
-        ["E2E_DISCORD_TOKEN": discord.token, "E2E_GATEWAY_KEY": gateway.apiKey]
+        ["E2E_DISCORD_TOKEN": discord.token, "E2E_GATEWAY_KEY": gateway.apiKey, "E2E_OTHER_TOKEN": Self.otherToken]
     }
 
     /// Writes `replytensor.toml` into `folder` (default: the world's); `extra` is appended verbatim.

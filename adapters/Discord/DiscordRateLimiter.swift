@@ -4,7 +4,7 @@ import ReplyTensorCore
 /// Keeps every request inside Discord's limits, from what the responses say:
 /// - buckets: `X-RateLimit-Bucket` + the route's major parameter → remaining and reset; no request goes into a bucket
 ///   known to be exhausted, and a route whose bucket is still unknown has one request in flight at a time;
-/// - the global limit: at most `globalPerSecond` request starts in any second, and a global 429 stops everything for
+/// - the global limit: at most `globalPerSecond` requests in any second (counted from start to a second after the end), and a global 429 stops everything for
 ///   its `retry_after`;
 /// - invalid requests: 401, 403 and 429 answers (except shared-scope 429s) in the last 10 minutes slow every request
 ///   down past a soft limit and hold them past a hard limit, far below the 10,000 that gets an IP banned;
@@ -19,6 +19,7 @@ actor DiscordRateLimiter {
 
     /// A reserved request slot, handed back with the answer.
     struct Ticket: Sendable {
+        var id: Int
         var route: DiscordRoute
         var bucketKey: String?
         var probing: Bool
@@ -38,7 +39,11 @@ actor DiscordRateLimiter {
     private var routeBuckets: [String: String] = [:]
     private var buckets: [String: Bucket] = [:]
     private var probing: Set<String> = []
-    private var starts: [ContinuousClock.Instant] = []
+    /// Requests in flight (no end yet) and requests that ended less than a second ago. Discord counts a request
+    /// when it arrives, somewhere between its start and its end here: counting it until a second after its end keeps
+    /// every one-second window at Discord under the limit, whatever the network delays.
+    private var recent: [Int: (start: ContinuousClock.Instant, end: ContinuousClock.Instant?)] = [:]
+    private var nextTicket = 0
     private var globalBlockedUntil: ContinuousClock.Instant?
     private var invalid: [ContinuousClock.Instant] = []
     private(set) var stopReason: String?
@@ -61,9 +66,10 @@ actor DiscordRateLimiter {
             let now = clock.now
             var wait: Duration = .zero
             if let until = globalBlockedUntil, until > now { wait = max(wait, until - now) }
-            starts.removeAll { now - $0 >= .seconds(1) }
-            if starts.count >= globalPerSecond, let oldest = starts.first {
-                wait = max(wait, oldest + .seconds(1) - now)
+            recent = recent.filter { $0.value.end.map { now - $0 < .seconds(1) } ?? true }
+            if recent.count >= globalPerSecond {
+                let ended = recent.values.compactMap(\.end).min()
+                wait = max(wait, ended.map { $0 + .seconds(1) - now } ?? .milliseconds(5))
             }
             invalid.removeAll { now - $0 >= Self.invalidWindow }
             if invalid.count >= hardLimit, let oldest = invalid.first {
@@ -93,10 +99,11 @@ actor DiscordRateLimiter {
                 // Many invalid answers lately: slow everything down rather than risk a ban.
                 try await Task.sleep(for: .seconds(1))
             }
-            starts.append(clock.now)
+            nextTicket += 1
+            recent[nextTicket] = (clock.now, nil)
             if let bucketKey { buckets[bucketKey]?.remaining -= 1 }
             if probe { probing.insert(route.key) }
-            return Ticket(route: route, bucketKey: bucketKey, probing: probe)
+            return Ticket(id: nextTicket, route: route, bucketKey: bucketKey, probing: probe)
         }
     }
 
@@ -104,8 +111,9 @@ actor DiscordRateLimiter {
     func complete(_ ticket: Ticket, status: Int?, headers: [String: String], retryAfter: Double? = nil,
                   global: Bool = false) {
         if ticket.probing { probing.remove(ticket.route.key) }
-        guard let status else { return }
         let now = clock.now
+        recent[ticket.id]?.end = now
+        guard let status else { return }
         if let hash = headers["x-ratelimit-bucket"], !hash.isEmpty {
             routeBuckets[ticket.route.key] = hash
             let key = "\(hash)|\(ticket.route.major)"

@@ -99,6 +99,10 @@ public final class DiscordEmulator: Sendable {
 
     public func setRates(_ rates: Rates) async { await state.setRates(rates) }
 
+    /// Creates messages at once but holds the answer to `POST /channels/{id}/messages` this long (a crash of the
+    /// bot in that window leaves a message it does not know about).
+    public func setPostAnswerDelay(_ delay: Duration) async { await state.setPostAnswerDelay(delay) }
+
     // MARK: Inbound
 
     /// A user (or bot) writes in `channel`. `<@id>` and `<@&id>` in the content become `mentions` and
@@ -145,6 +149,7 @@ public final class DiscordEmulator: Sendable {
 extension DiscordEmulatorState {
     func setIntent(_ on: Bool) { messageContentIntent = on }
     func setRates(_ rates: DiscordEmulator.Rates) { self.rates = rates }
+    func setPostAnswerDelay(_ delay: Duration) { postAnswerDelay = delay }
     func denyBot(_ bits: UInt64, in channelID: String, botID: String) {
         guard let guild = channels[channelID].flatMap({ guilds[$0.channel.guildID] }),
               let role = guild.botRoles[botID] else { return }

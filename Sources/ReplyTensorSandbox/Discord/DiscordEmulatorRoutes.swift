@@ -108,7 +108,10 @@ struct DiscordEmulatorRoutes: Sendable {
             guard let body = (try? JSONSerialization.jsonObject(with: record.body)) as? [String: Any] else {
                 return .error(400, code: 50109, "The request body contains invalid JSON.")
             }
-            return await state.create(by: bot, in: major, body: body.sendable)
+            let created = await state.create(by: bot, in: major, body: body.sendable)
+            let delay = await state.postAnswerDelay
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            return created
         case "POST /channels/{major}/typing":
             return await state.noteTyping(by: bot, in: major)
         default:

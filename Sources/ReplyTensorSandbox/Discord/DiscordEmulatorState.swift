@@ -49,6 +49,7 @@ actor DiscordEmulatorState {
     var rates = DiscordEmulator.Rates()
     var messageContentIntent = false
     var nonceWindow: TimeInterval = 600
+    var postAnswerDelay: Duration = .zero
     var limits = DiscordEmulatorLimits()
     private var lastSnowflake: UInt64 = 0
 
