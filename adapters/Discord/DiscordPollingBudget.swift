@@ -29,7 +29,9 @@ public struct DiscordPollingBudget: Sendable, Hashable {
         return DiscordPollingBudget(
             guilds: guilds, channels: channels, requestsPerRound: perRound,
             roundInterval: .milliseconds(Int64(round * 1000)), worstCaseWait: .milliseconds(Int64(wait * 1000)),
-            idleRequestsPerMinute: (Double(perRound) * 60 / max(round, 0.001) + discoveryPerMinute))
+            // Every poll request, discovery included, is paced: never more than the budget.
+            idleRequestsPerMinute: min(requestsPerSecond * 60,
+                                       Double(perRound) * 60 / max(round, 0.001) + discoveryPerMinute))
     }
 
     /// The values `status` shows under the platform's state.
