@@ -214,4 +214,31 @@ struct DiscordEndToEndTests {
         #expect(rejected.output.contains("Discord rejected the bot token"))
         #expect(!rejected.output.contains("discord-token-that-must-not-leak"))
     }
+
+    @Test("check verifies the token, lists readable and writable channels and warns about missing permissions")
+    func check() async throws {
+        let world = try await DiscordWorld.start()
+        defer { Task { await world.stop() } }
+        try world.writeConfig()
+        let discord = world.discord
+        await discord.addChannel(in: world.guild, name: "general")
+        let staff = await discord.addChannel(in: world.guild, name: "staff")
+        await discord.denyBot(1 << 10, in: staff)
+        let rules = await discord.addChannel(in: world.guild, name: "rules")
+        await discord.denyBot(1 << 11, in: rules)
+        let result = try await BotProcess.run(["check"], folder: world.folder, environment: world.environment)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("✔ discord: token accepted: ReplyTensor"))
+        #expect(result.output.contains("2 readable and 1 writable channel(s)"))
+        #expect(result.output.contains("#staff (Subnet friends): missing VIEW_CHANNEL\n"))
+        #expect(result.output.contains("#staff (\(staff.id)): no access"))
+        #expect(result.output.contains("#rules (Subnet friends): missing SEND_MESSAGES"))
+        #expect(result.output.contains("a mention may wait up to"))
+        var environment = world.environment
+        environment["E2E_DISCORD_TOKEN"] = "WRONG.discord-token-that-must-not-leak"
+        let rejected = try await BotProcess.run(["check"], folder: world.folder, environment: environment)
+        #expect(rejected.status == 1)
+        #expect(rejected.output.contains("401"))
+        #expect(!rejected.output.contains("discord-token-that-must-not-leak"))
+    }
 }

@@ -226,3 +226,32 @@ struct DiscordAdapterTests {
         #expect(many.idleRequestsPerMinute <= 2 * 60 + 60)
     }
 }
+
+/// The invalid-request counter holds requests long before Discord's ban threshold.
+@Suite("Discord invalid requests")
+struct DiscordInvalidRequestTests {
+    @Test func requestsAreHeldPastTheHardLimit() async throws {
+        var world = try await DiscordTest.world()
+        let emulator = world.emulator
+        defer { Task { await emulator.stop() } }
+        _ = try await emulator.inject("<@\(emulator.bot.id)> hi", from: world.alice, in: world.channel)
+        let inbound = try #require(try await DiscordTest.poll(world.adapter, cursors: &world.cursors).first)
+        var configuration = DiscordTest.configuration(emulator)
+        configuration.invalidRequestSoftLimit = 2
+        configuration.invalidRequestHardLimit = 3
+        let adapter = DiscordAdapter(configuration: configuration, environment: DiscordTest.environment())
+        await emulator.faults.enqueue(.status(403), route: "messages", times: 3)
+        for part in 0..<3 {
+            await #expect(throws: BotError.self) {
+                try await adapter.post("x", replyingTo: inbound, part: part, idempotencyKey: "\(part)")
+            }
+        }
+        #expect(await adapter.invalidRequests.lastTenMinutes == 3)
+        let before = await emulator.recorder.requests.count
+        let held = Task { try await adapter.post("y", replyingTo: inbound, part: 9, idempotencyKey: "9") }
+        try await Task.sleep(for: .seconds(1))
+        #expect(await emulator.recorder.requests.count == before, "a request left past the hard limit")
+        held.cancel()
+        _ = await held.result
+    }
+}
