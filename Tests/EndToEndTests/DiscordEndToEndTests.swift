@@ -241,4 +241,16 @@ struct DiscordEndToEndTests {
         #expect(rejected.output.contains("401"))
         #expect(!rejected.output.contains("discord-token-that-must-not-leak"))
     }
+
+    @Test("the sandbox tour plays Discord conversations next to the Telegram ones and every expectation holds")
+    func sandboxTour() async throws {
+        let folder = try BotProcess.makeFolder()
+        let result = try await BotProcess.run(["sandbox"], folder: folder, timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.output.suffix(3000))")
+        #expect(result.output.contains("Discord HTTP API emulator  http://127.0.0.1:"))
+        #expect(result.output.contains("✔ a Discord mention is answered exactly once"))
+        #expect(result.output.contains("✔ a mention of the bot's role is answered exactly once"))
+        #expect(result.output.contains("✔ no Discord rate limit was broken"))
+        #expect(!result.output.contains("✘"))
+    }
 }

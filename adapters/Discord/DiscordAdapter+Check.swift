@@ -39,7 +39,7 @@ extension DiscordAdapter {
     public func verify() async throws -> DiscordCheckReport {
         _ = try await identity()
         let bot = try await knownBot()
-        try await discover()
+        if lastDiscovery == nil { try await discover() }
         var report = DiscordCheckReport(botID: bot.id, botName: bot.username, guilds: [], channels: [],
                                         budget: budget())
         for guild in guilds.values.sorted(by: { $0.name < $1.name }) {

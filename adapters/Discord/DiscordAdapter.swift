@@ -84,10 +84,18 @@ public actor DiscordAdapter: PlatformAdapter {
 
     // MARK: Identity
 
-    /// `GET /users/@me`.
+    /// `GET /users/@me`, then the guilds; `extras["roles"]` lists the bot's managed role ids.
     public func identity() async throws -> BotIdentity {
         let user = try await client.get("/users/@me", as: DiscordUser.self)
         bot = user
+        do {
+            // Guilds and the bot's managed roles (for role mentions); the polling rounds retry on failure.
+            try await discover()
+        } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+            throw error
+        } catch {
+            logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
+        }
         return BotIdentity(platform: .discord, id: user.id, handle: user.username, displayName: user.globalName,
                            extras: ["roles": guilds.values.compactMap(\.managedRole).sorted().joined(separator: ",")])
     }

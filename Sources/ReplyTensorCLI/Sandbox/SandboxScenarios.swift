@@ -18,6 +18,7 @@ enum SandboxScenarios {
         summary.rejected = snapshot.rejected
         summary.latencies = snapshot.latencies
         summary.violations += await world.telegram.violations.total
+        summary.violations += await world.discord.violations.total
         return summary
     }
 }

@@ -8,15 +8,22 @@ import ReplyTensorSandbox
 final class SandboxWorld: Sendable {
     let folder: URL
     let telegram: TelegramEmulator
+    let discord: DiscordEmulator
+    let discordGuild: DiscordEmulator.Guild
+    let discordChannel: DiscordEmulator.Channel
     let gateway: GatewayEmulator
     let assembly: BotAssembly
     let transcript: SandboxTranscript
     private let engineTask: Task<Void, any Error>
 
-    private init(folder: URL, telegram: TelegramEmulator, gateway: GatewayEmulator, assembly: BotAssembly,
+    private init(folder: URL, telegram: TelegramEmulator, discord: DiscordEmulator, discordGuild: DiscordEmulator.Guild,
+                 discordChannel: DiscordEmulator.Channel, gateway: GatewayEmulator, assembly: BotAssembly,
                  transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
         self.folder = folder
         self.telegram = telegram
+        self.discord = discord
+        self.discordGuild = discordGuild
+        self.discordChannel = discordChannel
         self.gateway = gateway
         self.assembly = assembly
         self.transcript = transcript
@@ -28,8 +35,12 @@ final class SandboxWorld: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let telegram = try await TelegramEmulator.start()
         let gateway = try await GatewayEmulator.start()
+        let discord = try await DiscordEmulator.start()
+        let discordGuild = await discord.addGuild(name: "Bittensor builders")
+        let discordChannel = await discord.addChannel(in: discordGuild, name: "general")
         transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
         transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
+        transcript.say("  Discord HTTP API emulator  \(discord.apiBase)")
         transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (deterministic local answers, labelled [gateway-emulator])")
         transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
         let text = """
@@ -55,6 +66,12 @@ final class SandboxWorld: Sendable {
             token_env = "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN"
             api_base = "\(telegram.apiBase)"
             poll_timeout_seconds = 10
+            [discord]
+            enabled = true
+            token_env = "REPLYTENSOR_SANDBOX_DISCORD_TOKEN"
+            api_base = "\(discord.apiBase)"
+            poll_interval_seconds = 0.3
+            poll_requests_per_second = 20
             [plugins]
             enabled = ["commands", "blocklist", "mention-safety"]
             [plugins.blocklist]
@@ -66,6 +83,7 @@ final class SandboxWorld: Sendable {
         try text.write(to: configURL, atomically: true, encoding: .utf8)
         let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: [
             "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
+            "REPLYTENSOR_SANDBOX_DISCORD_TOKEN": discord.token,
         ])
         var logger = Logger(label: "replytensor.sandbox")
         logger.logLevel = .critical
@@ -73,7 +91,8 @@ final class SandboxWorld: Sendable {
                                             observer: { transcript.observe($0) })
         let engine = assembly.engine
         let task = Task { try await engine.run() }
-        return SandboxWorld(folder: folder, telegram: telegram, gateway: gateway, assembly: assembly,
+        return SandboxWorld(folder: folder, telegram: telegram, discord: discord, discordGuild: discordGuild,
+                            discordChannel: discordChannel, gateway: gateway, assembly: assembly,
                             transcript: transcript, engineTask: task)
     }
 
@@ -83,6 +102,7 @@ final class SandboxWorld: Sendable {
         _ = try? await engineTask.value
         try? assembly.store.close()
         await telegram.stop()
+        await discord.stop()
         await gateway.stop()
         try? FileManager.default.removeItem(at: folder)
     }
