@@ -60,6 +60,7 @@ actor DiscordRateLimiter {
     /// Waits until `route` may be requested and reserves the slot. With `waiting: false` returns `nil` instead of
     /// waiting (for best-effort requests such as typing).
     func acquire(_ route: DiscordRoute, waiting: Bool = true) async throws -> Ticket? {
+        var slowed = false
         while true {
             if let stopReason { throw BotError(.unauthorized, stopReason, platform: .discord, httpStatus: 401) }
             try Task.checkCancellation()
@@ -95,9 +96,11 @@ actor DiscordRateLimiter {
                 try await Task.sleep(for: wait)
                 continue
             }
-            if invalid.count >= softLimit && waiting {
-                // Many invalid answers lately: slow everything down rather than risk a ban.
+            if invalid.count >= softLimit && waiting && !slowed {
+                // Many invalid answers lately: slow everything down rather than risk a ban (then look again).
+                slowed = true
                 try await Task.sleep(for: .seconds(1))
+                continue
             }
             nextTicket += 1
             recent[nextTicket] = (clock.now, nil)
