@@ -16,7 +16,7 @@ struct DiscordEndToEndTests {
         let role = try #require(await discord.managedRole(in: world.guild))
         _ = try await discord.inject("<@\(discord.bot.id)> history before the bot started", from: alice, in: channel)
         let bot = try world.startBot()
-        #expect(await world.waitUntilWatching([channel]))
+        #expect(await world.waitUntilWatching())
         let mention = try await discord.inject("<@\(discord.bot.id)> what is a subnet?", from: alice, in: channel)
         let roleMention = try await discord.inject("<@&\(role)> are you there?", from: alice, in: channel)
         #expect(await DiscordWorld.wait(timeout: .seconds(20)) { await discord.sent.count >= 2 })
@@ -60,7 +60,7 @@ struct DiscordEndToEndTests {
         // Without the mention-safety plugin the adapter alone must keep everyone quiet.
         try world.writeConfig(extra: "[plugins]\nenabled = [\"commands\"]")
         let bot = try world.startBot()
-        #expect(await world.waitUntilWatching([channel]))
+        #expect(await world.waitUntilWatching())
         let mention = try await discord.inject("<@\(discord.bot.id)> ping them", from: alice, in: channel)
         #expect(await DiscordWorld.wait(timeout: .seconds(20)) { await !discord.sent.isEmpty })
         let sent = try #require(await discord.replies(to: mention).first)
@@ -78,7 +78,7 @@ struct DiscordEndToEndTests {
         defer { Task { await world.stop() } }
         try world.writeConfig()
         let bot = try world.startBot()
-        #expect(await world.waitUntilWatching([]))
+        #expect(await world.waitUntilWatching())
         await world.discord.faults.enqueue(.rateLimited(retryAfterSeconds: 1), route: "messages", times: 3)
         let started = ContinuousClock.now
         let (_, messages) = try await world.burst(channels: 30, perChannel: 10)
@@ -106,7 +106,7 @@ struct DiscordEndToEndTests {
         defer { Task { await world.stop() } }
         try world.writeConfig()
         let first = try world.startBot()
-        #expect(await world.waitUntilWatching([]))
+        #expect(await world.waitUntilWatching())
         // Messages are created but their answers held back: a kill now leaves mentions in `posting`.
         await world.discord.setPostAnswerDelay(.seconds(3))
         let (_, messages) = try await world.burst(channels: 20, perChannel: 5)
@@ -162,7 +162,7 @@ struct DiscordEndToEndTests {
                               extra: plugins)
         let first = try world.startBot()
         let second = try world.startBot(folder: otherFolder)
-        #expect(await world.waitUntilWatching([channel]))
+        #expect(await world.waitUntilWatching())
         try await Task.sleep(for: .seconds(1))
         _ = try await discord.inject("<@\(discord.bot.id)> start the ping-pong", from: alice, in: channel)
         #expect(await DiscordWorld.wait(timeout: .seconds(20)) { await !discord.sent.isEmpty })
@@ -187,7 +187,7 @@ struct DiscordEndToEndTests {
         let palette: [Fault] = [.status(500), .status(502), .rateLimited(retryAfterSeconds: 1), .malformedJSON,
                                 .stall(.milliseconds(300)), .dropConnection]
         let bot = try world.startBot()
-        #expect(await world.waitUntilWatching([]))
+        #expect(await world.waitUntilWatching())
         await world.discord.faults.randomFaults(rate: 0.2, palette: palette, exempt: ["/users/@me"])
         await world.gateway.faults.randomFaults(rate: 0.2, palette: [.status(500), .rateLimited(retryAfterSeconds: 1),
                                                                      .malformedJSON, .dropConnection])

@@ -67,15 +67,16 @@ struct DiscordWorld {
         try BotProcess(["run"], folder: folder ?? self.folder, environment: environment.merging(extra) { _, new in new })
     }
 
-    /// Waits until the bot has its first cursors (it starts from "now": earlier messages are history).
-    func waitUntilWatching(_ channels: [DiscordEmulator.Channel], timeout: Duration = .seconds(30)) async -> Bool {
+    /// Waits until the bot's first polling round is done (it starts from "now": earlier messages are history):
+    /// a second round has begun listing the guild.
+    func waitUntilWatching(timeout: Duration = .seconds(30)) async -> Bool {
         await Self.wait(timeout: timeout) {
             let requests = await discord.recorder.requests(path: "/threads/active")
-            return !requests.isEmpty && requests.count >= 2
+            return requests.count >= 2
         }
     }
 
-    /// `chats` channels with `perChat` mentions each from 20 users, injected round-robin.
+    /// `count` new channels with `perChannel` mentions each from 20 users, injected round-robin.
     func burst(channels count: Int, perChannel: Int) async throws
         -> (channels: [DiscordEmulator.Channel], messages: [DiscordEmulator.Message]) {
         var channels: [DiscordEmulator.Channel] = []

@@ -14,9 +14,6 @@ struct DiscordClient: Sendable {
     /// The largest answer accepted (100 messages with long texts and embeds stay far below).
     static let maxBodyBytes = 8 << 20
 
-    /// How a failed request's effect should be read.
-    enum Effect { case none, maybe }
-
     /// Sends `method path` and returns the successful answer; `nil` only when `waiting` is false and a limit would
     /// have made the request wait.
     func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil,

@@ -3,7 +3,8 @@ import ReplyTensorCore
 
 /// Keeps every request inside Discord's limits, from what the responses say:
 /// - buckets: `X-RateLimit-Bucket` + the route's major parameter → remaining and reset; no request goes into a bucket
-///   known to be exhausted, and a route whose bucket is still unknown has one request in flight at a time;
+///   known to be exhausted, and each bucket (or route, while its bucket is unknown) has one request in flight at a
+///   time, so a 429 or an exhausted count is known before the next request of that bucket leaves;
 /// - the global limit: at most `globalPerSecond` requests in any second (counted from start to a second after the end), and a global 429 stops everything for
 ///   its `retry_after`;
 /// - invalid requests: 401, 403 and 429 answers (except shared-scope 429s) in the last 10 minutes slow every request
@@ -22,7 +23,8 @@ actor DiscordRateLimiter {
         var id: Int
         var route: DiscordRoute
         var bucketKey: String?
-        var probing: Bool
+        /// The bucket (or, while its bucket is unknown, the route) this request holds: one request at a time each.
+        var lock: String
     }
 
     /// What the limiter knows, for `status` and tests.
@@ -38,7 +40,7 @@ actor DiscordRateLimiter {
     private let hardLimit: Int
     private var routeBuckets: [String: String] = [:]
     private var buckets: [String: Bucket] = [:]
-    private var probing: Set<String> = []
+    private var inFlight: Set<String> = []
     /// Requests in flight (no end yet) and requests that ended less than a second ago. Discord counts a request
     /// when it arrives, somewhere between its start and its end here: counting it until a second after its end keeps
     /// every one-second window at Discord under the limit, whatever the network delays.
@@ -77,7 +79,9 @@ actor DiscordRateLimiter {
                 wait = max(wait, oldest + Self.invalidWindow - now)
             }
             let bucketKey = routeBuckets[route.key].map { "\($0)|\(route.major)" }
-            var probe = false
+            // One request at a time per bucket: after a 429 nothing of that bucket is still on its way.
+            let lock = bucketKey ?? "route:\(route.key)"
+            if inFlight.contains(lock) { wait = max(wait, .milliseconds(2)) }
             if let bucketKey, var bucket = buckets[bucketKey] {
                 if let reset = bucket.resetAt, reset <= now {
                     bucket.remaining = bucket.limit
@@ -88,8 +92,6 @@ actor DiscordRateLimiter {
                     // Exhausted: wait for its reset, or for an answer saying when the new window ends.
                     wait = max(wait, bucket.resetAt.map { $0 - now } ?? .milliseconds(10))
                 }
-            } else if bucketKey == nil {
-                if probing.contains(route.key) { wait = max(wait, .milliseconds(10)) } else { probe = true }
             }
             if wait > .zero {
                 guard waiting else { return nil }
@@ -105,15 +107,15 @@ actor DiscordRateLimiter {
             nextTicket += 1
             recent[nextTicket] = (clock.now, nil)
             if let bucketKey { buckets[bucketKey]?.remaining -= 1 }
-            if probe { probing.insert(route.key) }
-            return Ticket(id: nextTicket, route: route, bucketKey: bucketKey, probing: probe)
+            inFlight.insert(lock)
+            return Ticket(id: nextTicket, route: route, bucketKey: bucketKey, lock: lock)
         }
     }
 
     /// Learns from an answer's status and headers (`headers` keys lowercased). `retryAfter`/`global` from a 429 body.
     func complete(_ ticket: Ticket, status: Int?, headers: [String: String], retryAfter: Double? = nil,
                   global: Bool = false) {
-        if ticket.probing { probing.remove(ticket.route.key) }
+        inFlight.remove(ticket.lock)
         let now = clock.now
         recent[ticket.id]?.end = now
         guard let status else { return }
