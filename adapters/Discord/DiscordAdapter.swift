@@ -1,1 +1,360 @@
-enum DiscordPlaceholder {}
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorHTTP
+
+/// The Discord adapter: REST polling of guild channels (no Gateway connection), replies with `message_reference`,
+/// mentions disabled and a `nonce` Discord de-duplicates.
+///
+/// A polling round lists every watched guild's channels and active threads (two requests per guild) and fetches
+/// messages only from channels whose `last_message_id` moved past their cursor. Poll requests are spread to stay
+/// within `poll_requests_per_second`; `pollingBudget` says what that costs and how long a mention may wait.
+///
+/// Ids: Discord ids are unique across the platform, so `InboundMessage.id` is the message id; the chat is the
+/// channel (or thread). Cursors: one per channel, `channel:<id>` → the last message id seen there.
+public actor DiscordAdapter: PlatformAdapter {
+    public nonisolated let platform: Platform = .discord
+    public nonisolated let rules: PlatformRules
+
+    let configuration: DiscordConfiguration
+    let environment: AdapterEnvironment
+    let client: DiscordClient
+    let limiter: DiscordRateLimiter
+    var logger: Logger
+
+    var bot: DiscordUser?
+    var guilds: [String: GuildInfo] = [:]
+    var channels: [String: ChannelInfo] = [:]
+    var lastDiscovery: ContinuousClock.Instant?
+    /// Channels answering 403/404, left alone until the next discovery.
+    var muted: [String: ContinuousClock.Instant] = [:]
+    var nextPollSlot: ContinuousClock.Instant?
+    var startSnowflake: String?
+    var lastReportedBudget: DiscordPollingBudget?
+    /// The current polling budget (nil before the first round).
+    public private(set) var pollingBudget: DiscordPollingBudget?
+
+    /// Cursor scope prefix of a channel.
+    public static func cursorScope(_ channelID: String) -> String { "channel:\(channelID)" }
+    /// Messages per page (the API's maximum) and pages fetched per channel in one round.
+    static let pageSize = 100
+    static let pagesPerRound = 5
+    /// State key of the snowflake of the first round: channels created later are read from their creation.
+    static let startKey = "poll.started_at_id"
+
+    struct GuildInfo: Sendable {
+        var id: String
+        var name: String
+        var managedRole: String?
+        var roleNames: [String: String] = [:]
+        var rolePermissions: [String: DiscordPermissions] = [:]
+        var memberRoles: [String] = []
+    }
+
+    struct ChannelInfo: Sendable {
+        var id: String
+        var guildID: String
+        var name: String
+        var type: Int
+        var parentID: String?
+        var lastMessageID: String?
+        var overwrites: [DiscordOverwrite]
+        var isThread: Bool { [10, 11, 12].contains(type) }
+    }
+
+    public init(configuration: DiscordConfiguration, environment: AdapterEnvironment) {
+        self.configuration = configuration
+        self.environment = environment
+        var logger = environment.logger
+        logger[metadataKey: "platform"] = "discord"
+        self.logger = logger
+        let limiter = DiscordRateLimiter(globalPerSecond: configuration.globalRequestsPerSecond,
+                                         softLimit: configuration.invalidRequestSoftLimit,
+                                         hardLimit: configuration.invalidRequestHardLimit)
+        self.limiter = limiter
+        self.client = DiscordClient(configuration: configuration, http: environment.http, limiter: limiter,
+                                    logger: logger)
+        self.rules = PlatformRules(
+            length: .codePoints(2000), overflow: .split, maxParts: configuration.maxParts,
+            typingInterval: .seconds(8),
+            // Discord's message bucket is 5 per 5 s per channel; the limiter follows the real headers as well.
+            sendRules: [SendRule(.chat, limit: 5, per: .seconds(5))],
+            idempotentPost: true)
+    }
+
+    // MARK: Identity
+
+    /// `GET /users/@me`, then the guilds; `extras["roles"]` lists the bot's managed role ids.
+    public func identity() async throws -> BotIdentity {
+        let user = try await client.get("/users/@me", as: DiscordUser.self)
+        bot = user
+        do {
+            // Guilds and the bot's managed roles (for role mentions); the polling rounds retry on failure.
+            try await discover()
+        } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+            throw error
+        } catch {
+            logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
+        }
+        return BotIdentity(platform: .discord, id: user.id, handle: user.username, displayName: user.globalName,
+                           extras: ["roles": guilds.values.compactMap(\.managedRole).sorted().joined(separator: ",")])
+    }
+
+    func knownBot() async throws -> DiscordUser {
+        if let bot { return bot }
+        _ = try await identity()
+        return bot!
+    }
+
+    /// Total 401/403/429 answers so far and in the last 10 minutes.
+    public var invalidRequests: (total: Int, lastTenMinutes: Int) {
+        get async { (await limiter.invalidTotal, await limiter.snapshot.invalidInWindow) }
+    }
+
+    // MARK: Polling
+
+    public func poll(cursors: [String: String]) async throws -> PollPage {
+        let bot = try await knownBot()
+        let started = ContinuousClock.now
+        if startSnowflake == nil {
+            if let stored = try await environment.state.value(Self.startKey, for: .discord) {
+                startSnowflake = stored
+            } else {
+                let now = DiscordSnowflake.at(environment.now())
+                try await environment.state.setValue(now, for: Self.startKey, platform: .discord, at: environment.now())
+                startSnowflake = now
+            }
+        }
+        if lastDiscovery.map({ ContinuousClock.now - $0 >= configuration.discoveryInterval }) ?? true {
+            try await discover()
+        }
+        var page = PollPage()
+        for guild in guilds.values.sorted(by: { $0.id < $1.id }) {
+            do {
+                try await list(guild)
+            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+                throw error
+            } catch {
+                logger.warning("listing a guild's channels failed; using what is known",
+                               metadata: ["discord.guild_id": "\(guild.id)", "error": "\(error)"])
+                if case let error as BotError = error, error.code == .decoding {
+                    page.rejected.append(RejectedInput(reason: "malformed channel list", detail: error.message))
+                }
+            }
+        }
+        let addressing = addressing(botID: bot.id)
+        var requests = 2 * guilds.count
+        for channel in channels.values.sorted(by: { $0.id < $1.id }) {
+            let scope = Self.cursorScope(channel.id)
+            guard let cursor = cursors[scope] else {
+                page.cursorUpdates[scope] = firstCursor(for: channel)
+                continue
+            }
+            guard let last = channel.lastMessageID, DiscordSnowflake.isAfter(last, cursor) else { continue }
+            if let until = muted[channel.id], until > ContinuousClock.now { continue }
+            do {
+                let (messages, newCursor, rejected, used) = try await fetch(channel, after: cursor,
+                                                                            addressing: addressing)
+                requests += used
+                page.messages += messages
+                page.rejected += rejected
+                if newCursor != cursor { page.cursorUpdates[scope] = newCursor }
+            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+                throw error
+            } catch let error as BotError where error.code == .forbidden || error.httpStatus == 404 {
+                muted[channel.id] = ContinuousClock.now + configuration.discoveryInterval
+                logger.warning("cannot read a channel; leaving it until the next discovery",
+                               metadata: ["discord.channel_id": "\(channel.id)", "error": "\(error)"])
+            } catch let error as BotError where error.code == .decoding {
+                page.rejected.append(RejectedInput(reason: "malformed message page", detail: error.message))
+                logger.warning("malformed message page skipped; cursor kept",
+                               metadata: ["discord.channel_id": "\(channel.id)", "error": "\(error)"])
+            } catch {
+                logger.warning("fetching a channel failed; cursor kept",
+                               metadata: ["discord.channel_id": "\(channel.id)", "error": "\(error)"])
+            }
+        }
+        page.messages.sort { DiscordSnowflake.isAfter($1.id, $0.id) }
+        try await report(budget())
+        let elapsed = ContinuousClock.now - started
+        page.nextPollDelay = max(.zero, configuration.pollInterval - elapsed)
+        logger.trace("poll round", metadata: ["requests": "\(requests)", "messages": "\(page.messages.count)",
+                                              "elapsed": "\(elapsed)"])
+        return page
+    }
+
+    /// Where a channel seen for the first time starts: "now" for channels that existed at the first round, the
+    /// channel's creation for channels (and threads) that appeared later, so their first messages are not missed.
+    func firstCursor(for channel: ChannelInfo) -> String {
+        if let start = startSnowflake, DiscordSnowflake.isAfter(channel.id, start) { return channel.id }
+        // An empty channel starts from its creation: nothing before it, nothing missed after the listing.
+        return channel.lastMessageID.map { DiscordSnowflake.max($0, channel.id) } ?? channel.id
+    }
+
+    /// Waits for the next slot of the polling budget.
+    func paced() async throws {
+        let now = ContinuousClock.now
+        let slot = max(now, nextPollSlot ?? now)
+        nextPollSlot = slot + .milliseconds(Int64(1000 / configuration.pollRequestsPerSecond))
+        if slot > now { try await Task.sleep(for: slot - now) }
+    }
+
+    /// Pages of new messages of one channel, oldest first; the next cursor covers every message seen (addressed,
+    /// ignored or malformed).
+    func fetch(_ channel: ChannelInfo, after cursor: String, addressing: DiscordAddressing) async throws
+        -> ([InboundMessage], String, [RejectedInput], Int) {
+        var cursor = cursor
+        var messages: [InboundMessage] = []
+        var rejected: [RejectedInput] = []
+        var used = 0
+        for _ in 0..<Self.pagesPerRound {
+            try await paced()
+            used += 1
+            let path = "/channels/\(channel.id)/messages"
+            let slots = try await client.get(path, query: [("after", cursor), ("limit", "\(Self.pageSize)")],
+                                             as: [DiscordSlot<DiscordMessage>].self)
+            var highest = cursor
+            for slot in slots {
+                switch slot {
+                case .value(let message):
+                    highest = DiscordSnowflake.max(highest, message.id)
+                    if let inbound = inbound(message, channel: channel, addressing: addressing) {
+                        messages.append(inbound)
+                    }
+                case .invalid(let id, let reason):
+                    if let id { highest = DiscordSnowflake.max(highest, id) }
+                    logger.warning("malformed message skipped",
+                                   metadata: ["discord.message_id": "\(id ?? "?")", "error": "\(reason)"])
+                    rejected.append(RejectedInput(reason: "malformed message", detail: "\(id ?? "?"): \(reason)"))
+                }
+            }
+            cursor = highest
+            // Pages come newest first even with `after`: a full page means more may follow the newest one seen.
+            if slots.count < Self.pageSize { break }
+        }
+        return (messages, cursor, rejected, used)
+    }
+
+    func inbound(_ message: DiscordMessage, channel: ChannelInfo, addressing: DiscordAddressing) -> InboundMessage? {
+        guard let kind = addressing.kind(of: message) else { return nil }
+        var replyTo: MessageRef?
+        if let parent = message.referencedMessage {
+            replyTo = MessageRef(id: parent.id, author: addressing.author(parent), text: addressing.render(parent))
+        } else if message.type == 19, let parentID = message.messageReference?.messageId {
+            replyTo = MessageRef(id: parentID)
+        }
+        var extras = ["channel_id": message.channelId]
+        if let guild = message.guildId ?? Optional(channel.guildID) { extras["guild_id"] = guild }
+        return InboundMessage(
+            platform: .discord, id: message.id, platformMessageID: message.id,
+            chat: ChatRef(id: message.channelId, kind: channel.isThread ? .thread : .group,
+                          threadID: channel.isThread ? channel.id : nil, title: channel.name),
+            author: addressing.author(message), text: addressing.render(message), addressedAs: kind,
+            replyTo: replyTo, createdAt: DiscordSnowflake.date(message.id) ?? environment.now(), extras: extras)
+    }
+
+    func addressing(botID: String) -> DiscordAddressing {
+        var roles: [String: String] = [:]
+        var names: [String: String] = [:]
+        var managed: [String: String] = [:]
+        for guild in guilds.values {
+            roles.merge(guild.roleNames) { first, _ in first }
+            if let role = guild.managedRole { managed[guild.id] = role }
+        }
+        for channel in channels.values { names[channel.id] = channel.name }
+        return DiscordAddressing(botID: botID, managedRoles: managed, roleNames: roles, channelNames: names)
+    }
+
+    // MARK: Discovery
+
+    /// Guilds (allowlist or all), each guild's roles and the bot's roles in it.
+    func discover() async throws {
+        let bot = try await knownBot()
+        try await paced()
+        let listed = try await client.get("/users/@me/guilds", as: [DiscordPartialGuild].self)
+        var found: [String: GuildInfo] = [:]
+        for partial in listed where configuration.guilds.isEmpty || configuration.guilds.contains(partial.id) {
+            var info = GuildInfo(id: partial.id, name: partial.name)
+            do {
+                try await paced()
+                let roles = try await client.get("/guilds/\(partial.id)/roles", as: [DiscordRole].self)
+                for role in roles {
+                    info.roleNames[role.id] = role.name
+                    info.rolePermissions[role.id] = DiscordPermissions(role.permissions)
+                    if role.managed == true, role.tags?.botId == bot.id { info.managedRole = role.id }
+                }
+                try await paced()
+                info.memberRoles = try await client.get("/guilds/\(partial.id)/members/\(bot.id)",
+                                                        as: DiscordMember.self).roles
+            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+                throw error
+            } catch {
+                logger.warning("could not read a guild's roles; role mentions and permission checks are off there",
+                               metadata: ["discord.guild_id": "\(partial.id)", "error": "\(error)"])
+                if let known = guilds[partial.id] { info = known }
+            }
+            found[partial.id] = info
+        }
+        for missing in configuration.guilds where found[missing] == nil {
+            logger.warning("configured guild not found: is the bot a member?", metadata: ["discord.guild_id": "\(missing)"])
+        }
+        guilds = found
+        channels = channels.filter { found[$0.value.guildID] != nil }
+        muted.removeAll()
+        lastDiscovery = ContinuousClock.now
+    }
+
+    /// Lists one guild's text and announcement channels and its active threads, with their `last_message_id`.
+    func list(_ guild: GuildInfo) async throws {
+        try await paced()
+        let listed = try await client.get("/guilds/\(guild.id)/channels", as: [DiscordSlot<DiscordChannel>].self)
+        try await paced()
+        let threads = try await client.get("/guilds/\(guild.id)/threads/active", as: DiscordThreadList.self).threads
+        var seen: Set<String> = []
+        var parents: [String: DiscordChannel] = [:]
+        for case .value(let channel) in listed { parents[channel.id] = channel }
+        for channel in parents.values.filter({ $0.type == 0 || $0.type == 5 }) + threads where channel.isReadableText {
+            guard configuration.channels.isEmpty || configuration.channels.contains(channel.id)
+                || (channel.parentId.map { configuration.channels.contains($0) } ?? false) else { continue }
+            if channel.threadMetadata?.locked == true { continue }
+            let overwrites = channel.isThread
+                ? (channel.parentId.flatMap { parents[$0]?.permissionOverwrites } ?? [])
+                : (channel.permissionOverwrites ?? [])
+            let info = ChannelInfo(id: channel.id, guildID: guild.id, name: channel.name ?? channel.id,
+                                   type: channel.type, parentID: channel.parentId, lastMessageID: channel.lastMessageId,
+                                   overwrites: overwrites)
+            if !guild.rolePermissions.isEmpty, let bot {
+                let permissions = DiscordPermissions.compute(guildID: guild.id, memberID: bot.id,
+                                                             memberRoles: guild.memberRoles,
+                                                             roles: guild.rolePermissions, overwrites: overwrites)
+                // A channel the bot cannot read answers 403: polling it would only count invalid requests.
+                guard permissions.contains(.viewChannel), permissions.contains(.readMessageHistory) else { continue }
+            }
+            channels[channel.id] = info
+            seen.insert(channel.id)
+        }
+        channels = channels.filter { $0.value.guildID != guild.id || seen.contains($0.key) }
+    }
+
+    func budget() -> DiscordPollingBudget {
+        DiscordPollingBudget.estimate(guilds: guilds.count, channels: channels.count,
+                                      interval: configuration.pollInterval,
+                                      requestsPerSecond: configuration.pollRequestsPerSecond,
+                                      discoveryEvery: configuration.discoveryInterval)
+    }
+
+    /// Keeps the budget in the adapter state, where `replytensor status` shows it.
+    func report(_ budget: DiscordPollingBudget) async throws {
+        pollingBudget = budget
+        guard budget != lastReportedBudget else { return }
+        for (key, value) in budget.stateValues {
+            try await environment.state.setValue(value, for: key, platform: .discord, at: environment.now())
+        }
+        if lastReportedBudget?.worstCaseWait != budget.worstCaseWait {
+            logger.info("polling budget", metadata: ["discord.channels": "\(budget.channels)",
+                                                     "requests_per_round": "\(budget.requestsPerRound)",
+                                                     "mention_wait": "\(budget.worstCaseWait)"])
+        }
+        lastReportedBudget = budget
+    }
+}

@@ -2,7 +2,7 @@ import ReplyTensorCore
 
 /// What this build can do. The configuration refuses to switch on anything else (CONTRACT.md).
 enum BuiltFeatures {
-    static let platforms: Set<Platform> = [.telegram, .twitter]
+    static let platforms: Set<Platform> = [.telegram, .discord, .twitter]
     static let responders: Set<String> = ["gateway"]
     static let metrics = true
 }

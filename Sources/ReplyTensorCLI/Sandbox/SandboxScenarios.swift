@@ -19,6 +19,7 @@ enum SandboxScenarios {
         summary.rejected = snapshot.rejected
         summary.latencies = snapshot.latencies
         summary.violations += await world.telegram.violations.total + world.twitter.violations.total
+        summary.violations += await world.discord.violations.total
         return summary
     }
 }

@@ -9,16 +9,23 @@ final class SandboxWorld: Sendable {
     let folder: URL
     let telegram: TelegramEmulator
     let twitter: TwitterEmulator
+    let discord: DiscordEmulator
+    let discordGuild: DiscordEmulator.Guild
+    let discordChannel: DiscordEmulator.Channel
     let gateway: GatewayEmulator
     let assembly: BotAssembly
     let transcript: SandboxTranscript
     private let engineTask: Task<Void, any Error>
 
-    private init(folder: URL, telegram: TelegramEmulator, twitter: TwitterEmulator, gateway: GatewayEmulator,
+    private init(folder: URL, telegram: TelegramEmulator, twitter: TwitterEmulator, discord: DiscordEmulator,
+                 discordGuild: DiscordEmulator.Guild, discordChannel: DiscordEmulator.Channel, gateway: GatewayEmulator,
                  assembly: BotAssembly, transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
         self.folder = folder
         self.telegram = telegram
         self.twitter = twitter
+        self.discord = discord
+        self.discordGuild = discordGuild
+        self.discordChannel = discordChannel
         self.gateway = gateway
         self.assembly = assembly
         self.transcript = transcript
@@ -32,8 +39,12 @@ final class SandboxWorld: Sendable {
         let gateway = try await GatewayEmulator.start()
         let twitter = try await TwitterEmulator.start()
         await twitter.setRateLimit(.mentions, limit: 60, windowSeconds: 15)
+        let discord = try await DiscordEmulator.start()
+        let discordGuild = await discord.addGuild(name: "Bittensor builders")
+        let discordChannel = await discord.addChannel(in: discordGuild, name: "general")
         transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
         transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
+        transcript.say("  Discord HTTP API emulator  \(discord.apiBase)")
         transcript.say("  X API v2 emulator          \(twitter.apiBase)")
         transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (deterministic local answers, labelled [gateway-emulator])")
         transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
@@ -69,6 +80,12 @@ final class SandboxWorld: Sendable {
             access_token_env = "REPLYTENSOR_SANDBOX_X_TOKEN"
             access_token_secret_env = "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET"
             daily_post_budget = 50
+            [discord]
+            enabled = true
+            token_env = "REPLYTENSOR_SANDBOX_DISCORD_TOKEN"
+            api_base = "\(discord.apiBase)"
+            poll_interval_seconds = 0.3
+            poll_requests_per_second = 20
             [plugins]
             enabled = ["commands", "blocklist", "mention-safety"]
             [plugins.blocklist]
@@ -83,6 +100,7 @@ final class SandboxWorld: Sendable {
             "REPLYTENSOR_SANDBOX_X_KEY": twitter.consumerKey, "REPLYTENSOR_SANDBOX_X_SECRET": twitter.consumerSecret,
             "REPLYTENSOR_SANDBOX_X_TOKEN": twitter.accessToken,
             "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET": twitter.accessTokenSecret,
+            "REPLYTENSOR_SANDBOX_DISCORD_TOKEN": discord.token,
         ])
         var logger = Logger(label: "replytensor.sandbox")
         logger.logLevel = .critical
@@ -90,7 +108,8 @@ final class SandboxWorld: Sendable {
                                             observer: { transcript.observe($0) })
         let engine = assembly.engine
         let task = Task { try await engine.run() }
-        return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, gateway: gateway, assembly: assembly,
+        return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, discord: discord,
+                            discordGuild: discordGuild, discordChannel: discordChannel, gateway: gateway, assembly: assembly,
                             transcript: transcript, engineTask: task)
     }
 
@@ -101,6 +120,7 @@ final class SandboxWorld: Sendable {
         try? assembly.store.close()
         await telegram.stop()
         await twitter.stop()
+        await discord.stop()
         await gateway.stop()
         try? FileManager.default.removeItem(at: folder)
     }

@@ -88,6 +88,7 @@ struct TourScenario {
         }
         let violations = await telegram.violations.total
         summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
+        try await DiscordTourScenario().play(in: world, summary: &summary)
         return summary
     }
 }

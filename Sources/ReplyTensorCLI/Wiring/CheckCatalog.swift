@@ -25,6 +25,7 @@ enum CheckCatalog {
                 }
             })
         }
+        checks += discordChecks(for: configuration, environment: environment)
         if configuration.twitter.enabled { checks.append(twitterCheck(configuration, environment: environment)) }
         for name in configuration.responder.order where name == "gateway" {
             let responder = GatewayResponder(configuration: ResponderFactory.gateway(configuration), http: http)

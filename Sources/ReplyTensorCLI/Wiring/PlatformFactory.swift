@@ -1,3 +1,4 @@
+import DiscordAdapter
 import Foundation
 import ReplyTensorCore
 import TelegramAdapter
@@ -10,6 +11,8 @@ enum PlatformFactory {
         switch platform {
         case .telegram:
             return TelegramAdapter(configuration: telegram(configuration), environment: environment)
+        case .discord:
+            return DiscordAdapter(configuration: discord(configuration), environment: environment)
         case .twitter:
             return TwitterAdapter(configuration: twitter(configuration), environment: environment)
         default:
@@ -22,5 +25,14 @@ enum PlatformFactory {
         return TelegramConfiguration(token: section.token, apiBase: section.apiBase,
                                      pollTimeoutSeconds: section.pollTimeoutSeconds, maxParts: section.maxParts,
                                      deleteWebhook: section.deleteWebhook)
+    }
+
+    static func discord(_ configuration: ReplyTensorConfiguration) -> DiscordConfiguration {
+        let section = configuration.discord
+        return DiscordConfiguration(token: section.token, apiBase: section.apiBase, guilds: section.guilds,
+                                    channels: section.channels,
+                                    pollInterval: .milliseconds(Int64(section.pollIntervalSeconds * 1000)),
+                                    pollRequestsPerSecond: section.pollRequestsPerSecond, maxParts: section.maxParts,
+                                    tokenSource: "the token named by [discord] token_env or token_file")
     }
 }

@@ -1,0 +1,63 @@
+import DiscordAdapter
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorHTTP
+import ReplyTensorSandbox
+
+enum DiscordTest {
+    static func http() -> CurlHTTPClient { CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")) }
+
+    static func environment(state: any AdapterStateStore & TokenStore = MemoryStore()) -> AdapterEnvironment {
+        var logger = Logger(label: "test.discord")
+        logger.logLevel = .critical
+        return AdapterEnvironment(http: http(), state: state, logger: logger)
+    }
+
+    static func configuration(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
+                              guilds: [String] = [], rate: Double = 50) -> DiscordConfiguration {
+        DiscordConfiguration(token: token ?? emulator.token, apiBase: emulator.apiBase, guilds: guilds,
+                             channels: channels, pollInterval: .milliseconds(50), pollRequestsPerSecond: rate)
+    }
+
+    static func adapter(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
+                        state: any AdapterStateStore & TokenStore = MemoryStore(), rate: Double = 50) -> DiscordAdapter {
+        DiscordAdapter(configuration: configuration(emulator, token: token, channels: channels, rate: rate),
+                       environment: environment(state: state))
+    }
+
+    /// Polls until the page's cursors are stored, like the engine does; returns all messages seen.
+    static func poll(_ adapter: DiscordAdapter, cursors: inout [String: String], rounds: Int = 1) async throws
+        -> [InboundMessage] {
+        var messages: [InboundMessage] = []
+        for _ in 0..<rounds {
+            let page = try await adapter.poll(cursors: cursors)
+            messages += page.messages
+            cursors.merge(page.cursorUpdates) { _, new in new }
+        }
+        return messages
+    }
+
+    /// A guild with one text channel, a user, the adapter, and the first round done (cursors start from "now").
+    struct World {
+        let emulator: DiscordEmulator
+        let guild: DiscordEmulator.Guild
+        let channel: DiscordEmulator.Channel
+        let alice: DiscordEmulator.User
+        let adapter: DiscordAdapter
+        var cursors: [String: String]
+    }
+
+    static func world() async throws -> World {
+        let emulator = try await DiscordEmulator.start()
+        let guild = await emulator.addGuild(name: "Subnet friends")
+        let channel = await emulator.addChannel(in: guild, name: "general")
+        let alice = await emulator.addUser(username: "alice", globalName: "Alice")
+        let adapter = adapter(emulator)
+        _ = try await adapter.identity()
+        var cursors: [String: String] = [:]
+        _ = try await poll(adapter, cursors: &cursors)
+        return World(emulator: emulator, guild: guild, channel: channel, alice: alice, adapter: adapter,
+                     cursors: cursors)
+    }
+}

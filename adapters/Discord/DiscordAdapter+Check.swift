@@ -1,0 +1,67 @@
+import Foundation
+import ReplyTensorCore
+
+/// What `replytensor check` reports about Discord.
+public struct DiscordCheckReport: Sendable {
+    public struct Channel: Sendable {
+        public var id: String
+        public var name: String
+        public var guild: String
+        public var readable: Bool
+        public var writable: Bool
+        /// Names of needed permissions the bot lacks here (VIEW_CHANNEL, READ_MESSAGE_HISTORY, SEND_MESSAGES).
+        public var missing: [String]
+    }
+
+    public var botID: String
+    public var botName: String
+    public var guilds: [String]
+    public var channels: [Channel]
+    public var budget: DiscordPollingBudget
+
+    /// One warning per channel with missing permissions, and when no guild is visible.
+    public var warnings: [String] {
+        var result: [String] = []
+        if guilds.isEmpty {
+            result.append("the bot is in no guild (or none of the configured ones): invite it with the "
+                + "VIEW_CHANNEL, READ_MESSAGE_HISTORY and SEND_MESSAGES permissions")
+        }
+        for channel in channels where !channel.missing.isEmpty {
+            result.append("#\(channel.name) (\(channel.guild)): missing \(channel.missing.joined(separator: ", "))")
+        }
+        return result
+    }
+}
+
+extension DiscordAdapter {
+    /// Verifies the token (`GET /users/@me`), lists the guilds and their channels, and computes the bot's
+    /// permissions in each channel from its roles and the channel's overwrites.
+    public func verify() async throws -> DiscordCheckReport {
+        _ = try await identity()
+        let bot = try await knownBot()
+        if lastDiscovery == nil { try await discover() }
+        var report = DiscordCheckReport(botID: bot.id, botName: bot.username, guilds: [], channels: [],
+                                        budget: budget())
+        for guild in guilds.values.sorted(by: { $0.name < $1.name }) {
+            report.guilds.append("\(guild.name) (\(guild.id))")
+            let listed = try await client.get("/guilds/\(guild.id)/channels", as: [DiscordSlot<DiscordChannel>].self)
+            for case .value(let channel) in listed where channel.type == 0 || channel.type == 5 {
+                guard configuration.channels.isEmpty || configuration.channels.contains(channel.id) else { continue }
+                var permissions = DiscordPermissions.compute(
+                    guildID: guild.id, memberID: bot.id, memberRoles: guild.memberRoles,
+                    roles: guild.rolePermissions, overwrites: channel.permissionOverwrites ?? [])
+                if guild.rolePermissions.isEmpty { permissions = [] }
+                report.channels.append(DiscordCheckReport.Channel(
+                    id: channel.id, name: channel.name ?? channel.id, guild: guild.name,
+                    readable: permissions.contains(.viewChannel) && permissions.contains(.readMessageHistory),
+                    writable: permissions.contains(.viewChannel) && permissions.contains(.sendMessages),
+                    missing: permissions.missing))
+            }
+        }
+        report.budget = DiscordPollingBudget.estimate(
+            guilds: guilds.count, channels: report.channels.filter(\.readable).count,
+            interval: configuration.pollInterval, requestsPerSecond: configuration.pollRequestsPerSecond,
+            discoveryEvery: configuration.discoveryInterval)
+        return report
+    }
+}

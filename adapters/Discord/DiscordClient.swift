@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorHTTP
+
+/// Sends requests to the HTTP API through the rate limiter: required headers, 429 and 5xx retries, 401 stop,
+/// error answers mapped to `BotError`. The token is redacted from everything.
+struct DiscordClient: Sendable {
+    let configuration: DiscordConfiguration
+    let http: any HTTPClient
+    let limiter: DiscordRateLimiter
+    let logger: Logger
+
+    /// The largest answer accepted (100 messages with long texts and embeds stay far below).
+    static let maxBodyBytes = 8 << 20
+
+    /// Sends `method path` and returns the successful answer; `nil` only when `waiting` is false and a limit would
+    /// have made the request wait.
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+              delivery: BotError.Delivery = .notDelivered, waiting: Bool = true) async throws -> HTTPResponse? {
+        let route = DiscordRoute(method: method, path: path)
+        var url = configuration.apiBase + path
+        if !query.isEmpty { url += "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&") }
+        var headers: HTTPHeaders = ["Authorization": "Bot \(configuration.token)",
+                                    "User-Agent": configuration.userAgent]
+        if body != nil { headers.set("Content-Type", "application/json") }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: .seconds(30),
+                                  maxBodyBytes: Self.maxBodyBytes, redactions: [configuration.token])
+        var tries = 0
+        while true {
+            tries += 1
+            guard let ticket = try await limiter.acquire(route, waiting: waiting) else { return nil }
+            let response: HTTPResponse
+            do {
+                response = try await http.execute(request)
+            } catch {
+                await limiter.complete(ticket, status: nil, headers: [:])
+                let mapped = map(error, method: method, path: path, delivery: delivery)
+                if mapped.code == .transport, tries < configuration.maxTries, waiting {
+                    try await pause(tries)
+                    continue
+                }
+                throw mapped
+            }
+            let lowered = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) },
+                                     uniquingKeysWith: { first, _ in first })
+            if response.status == 429 {
+                let limit = try? DiscordCoding.decoder().decode(DiscordRateLimitBody.self, from: response.body)
+                let retryAfter = limit?.retryAfter ?? lowered["retry-after"].flatMap(Double.init) ?? 1
+                let global = limit?.global ?? (lowered["x-ratelimit-global"] == "true")
+                await limiter.complete(ticket, status: 429, headers: lowered, retryAfter: retryAfter, global: global)
+                logger.notice("rate limited by Discord",
+                              metadata: ["http.route": "\(route.template)", "retry_after": "\(retryAfter)",
+                                         "global": "\(global)", "scope": "\(lowered["x-ratelimit-scope"] ?? "-")"])
+                if tries < configuration.maxTries && waiting { continue }
+                throw BotError(.rateLimited, "\(method) \(route.template): rate limited (retry after \(retryAfter) s)",
+                               platform: .discord, httpStatus: 429,
+                               retryAfter: .milliseconds(Int64((retryAfter * 1000).rounded(.up))),
+                               scope: global ? "global" : (route.major.isEmpty ? "global" : "chat:\(route.major)"))
+            }
+            await limiter.complete(ticket, status: response.status, headers: lowered)
+            if response.isSuccess { return response }
+            let failure = DiscordCoding.decoder().decodeIfPossible(DiscordErrorBody.self, from: response.body)
+            let detail = failure?.message.map { "\($0)\(failure?.code.map { " (code \($0))" } ?? "")" }
+                ?? "HTTP \(response.status)"
+            switch response.status {
+            case 401:
+                let reason = "Discord rejected the bot token (401 Unauthorized): check \(configuration.tokenSource)"
+                await limiter.stop(reason)
+                throw BotError(.unauthorized, reason, platform: .discord, httpStatus: 401)
+            case 500...599:
+                if tries < configuration.maxTries && waiting {
+                    logger.warning("Discord answered \(response.status); retrying",
+                                   metadata: ["http.route": "\(route.template)", "http.status": "\(response.status)"])
+                    try await pause(tries)
+                    continue
+                }
+                throw BotError(.platform, "\(method) \(route.template): \(detail)", platform: .discord,
+                               httpStatus: response.status, delivery: delivery)
+            case 403:
+                throw BotError(.forbidden, "\(method) \(route.template): \(detail)", platform: .discord,
+                               httpStatus: 403, isPermanent: true)
+            default:
+                throw BotError(.platform, "\(method) \(route.template): \(detail)", platform: .discord,
+                               httpStatus: response.status, isPermanent: (400..<500).contains(response.status))
+            }
+        }
+    }
+
+    /// Sends and decodes a JSON answer. A malformed answer is a `decoding` error (logged and skipped by callers).
+    func get<Value: Decodable>(_ path: String, query: [(String, String)] = [], as _: Value.Type) async throws
+        -> Value {
+        let response = try await send("GET", path, query: query)!
+        return try decode(response, path: path, as: Value.self)
+    }
+
+    func decode<Value: Decodable>(_ response: HTTPResponse, path: String, as _: Value.Type) throws -> Value {
+        do {
+            return try DiscordCoding.decoder().decode(Value.self, from: response.body)
+        } catch {
+            throw BotError(.decoding, "GET \(DiscordRoute(method: "GET", path: path).template): malformed answer "
+                               + "(\(DiscordCoding.describe(error)), \(response.body.count) bytes)",
+                           platform: .discord, httpStatus: response.status)
+        }
+    }
+
+    private func map(_ error: any Error, method: String, path: String, delivery: BotError.Delivery) -> BotError {
+        let template = DiscordRoute(method: method, path: path).template
+        switch error {
+        case let error as HTTPClientError:
+            var mapped = BotError(error, platform: .discord, delivery: delivery)
+            mapped.message = Redaction.apply([configuration.token], to: "\(template): \(mapped.message)")
+            return mapped
+        case is CancellationError:
+            return BotError(.cancelled, "\(template): cancelled", platform: .discord, delivery: delivery)
+        case let error as BotError:
+            return error
+        default:
+            return BotError(.transport, Redaction.apply([configuration.token], to: "\(template): \(error)"),
+                            platform: .discord, delivery: delivery)
+        }
+    }
+
+    /// Backoff with jitter between tries: about 0.5 s, 1 s, 2 s, … at most 8 s.
+    private func pause(_ tries: Int) async throws {
+        let base = min(8.0, 0.25 * pow(2.0, Double(tries)))
+        try await Task.sleep(for: .milliseconds(Int64(base * Double.random(in: 0.75...1.25) * 1000)))
+    }
+}
+
+extension JSONDecoder {
+    func decodeIfPossible<Value: Decodable>(_ type: Value.Type, from data: Data) -> Value? {
+        try? decode(type, from: data)
+    }
+}

@@ -1,0 +1,55 @@
+/// How the Discord adapter talks to the HTTP API: the `[discord]` section of the configuration.
+public struct DiscordConfiguration: Sendable {
+    /// The bot token (Developer Portal → Bot → Token). Sent as `Authorization: Bot <token>`; never logged.
+    public var token: String
+    /// `api_base`, without a trailing slash (`https://discord.com/api/v10`).
+    public var apiBase: String
+    /// `guilds`: guild ids to watch; empty = every guild the bot is in.
+    public var guilds: [String]
+    /// `channels`: optional allowlist of channel (or thread) ids; empty = every readable text channel.
+    public var channels: [String]
+    /// `poll_interval_seconds`: the shortest time between two polling rounds.
+    public var pollInterval: Duration
+    /// `poll_requests_per_second`: the request rate idle polling may spend (well under the global 50/s).
+    public var pollRequestsPerSecond: Double
+    /// How many messages one answer may be split into.
+    public var maxParts: Int
+    /// How often guilds, channels, roles and active threads are listed again.
+    public var discoveryInterval: Duration
+    /// The ceiling kept under Discord's global 50 requests/s (a small margin for clock skew).
+    public var globalRequestsPerSecond: Int
+    /// 401/403/429 answers in 10 minutes after which every request is slowed down, and after which requests stop
+    /// until the window drains (Discord bans at 10,000).
+    public var invalidRequestSoftLimit: Int
+    public var invalidRequestHardLimit: Int
+    /// Tries for one request answered 5xx or 429 before the failure is reported.
+    public var maxTries: Int
+    /// The `User-Agent` Discord requires: `DiscordBot (url, version)`.
+    public var userAgent: String
+    /// Name of the setting the token came from, used in the message of a 401.
+    public var tokenSource: String
+
+    public init(token: String, apiBase: String = "https://discord.com/api/v10", guilds: [String] = [],
+                channels: [String] = [], pollInterval: Duration = .seconds(5), pollRequestsPerSecond: Double = 2,
+                maxParts: Int = 4, discoveryInterval: Duration = .seconds(60), globalRequestsPerSecond: Int = 48,
+                invalidRequestSoftLimit: Int = 500, invalidRequestHardLimit: Int = 2000, maxTries: Int = 4,
+                userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
+                tokenSource: String = "DISCORD_BOT_TOKEN") {
+        self.token = token
+        var base = apiBase
+        while base.hasSuffix("/") { base.removeLast() }
+        self.apiBase = base
+        self.guilds = guilds
+        self.channels = channels
+        self.pollInterval = max(.milliseconds(50), pollInterval)
+        self.pollRequestsPerSecond = max(0.01, pollRequestsPerSecond)
+        self.maxParts = max(1, maxParts)
+        self.discoveryInterval = discoveryInterval
+        self.globalRequestsPerSecond = max(1, min(50, globalRequestsPerSecond))
+        self.invalidRequestSoftLimit = invalidRequestSoftLimit
+        self.invalidRequestHardLimit = max(invalidRequestSoftLimit, invalidRequestHardLimit)
+        self.maxTries = max(1, maxTries)
+        self.userAgent = userAgent
+        self.tokenSource = tokenSource
+    }
+}
