@@ -72,6 +72,29 @@ public struct NeuronInfoLite: Sendable, Hashable, Codable {
         }
     }
 
+    public init(hotkey: [UInt8], coldkey: [UInt8], uid: UInt16, netuid: UInt16, active: Bool, axon: AxonEndpoint,
+                stake: [Stake], rank: UInt16, emission: UInt64, incentive: UInt16, consensus: UInt16, trust: UInt16,
+                validatorTrust: UInt16, dividends: UInt16, lastUpdate: UInt64, validatorPermit: Bool,
+                pruningScore: UInt16) {
+        self.hotkey = hotkey
+        self.coldkey = coldkey
+        self.uid = uid
+        self.netuid = netuid
+        self.active = active
+        self.axon = axon
+        self.stake = stake
+        self.rank = rank
+        self.emission = emission
+        self.incentive = incentive
+        self.consensus = consensus
+        self.trust = trust
+        self.validatorTrust = validatorTrust
+        self.dividends = dividends
+        self.lastUpdate = lastUpdate
+        self.validatorPermit = validatorPermit
+        self.pruningScore = pruningScore
+    }
+
     public var hotkeyAddress: String { SS58.encode(hotkey) }
     /// Incentive as a fraction (u16 / 65535).
     public var incentiveFraction: Double { Double(incentive) / 65535 }

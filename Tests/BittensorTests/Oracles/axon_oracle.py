@@ -8,8 +8,11 @@ import json
 import os
 import socket
 import sys
+
+sys.dont_write_bytecode = True
 from typing import Tuple
 import tempfile
+import time
 
 os.environ["HOME"] = tempfile.mkdtemp(prefix="rt-axon-home-")
 import bittensor.utils.networking as networking  # noqa: E402
@@ -75,6 +78,12 @@ axon.fast_server.config.host = "127.0.0.1"
 axon.attach(forward_fn=forward_prompting, blacklist_fn=blacklist_prompting)
 axon.attach(forward_fn=forward_stream, blacklist_fn=blacklist_stream)
 axon.start()
+for _ in range(200):  # the server starts on a thread: announce the port once it accepts connections
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        break
+    except OSError:
+        time.sleep(0.05)
 print(json.dumps({"port": port, "hotkey": keypair.ss58_address}), flush=True)
 sys.stdin.read()
 axon.stop()

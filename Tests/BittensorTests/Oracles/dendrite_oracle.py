@@ -9,6 +9,8 @@ import asyncio
 import json
 import os
 import sys
+
+sys.dont_write_bytecode = True
 import tempfile
 import time
 

@@ -9,6 +9,8 @@ validator_permit, pruning_score. ip is a decimal string (u128).
 import json
 import sys
 
+sys.dont_write_bytecode = True
+
 from scalecodec.base import RuntimeConfiguration, ScaleBytes
 from scalecodec.type_registry import load_type_registry_preset
 

@@ -6,6 +6,8 @@
 import json
 import sys
 
+sys.dont_write_bytecode = True
+
 import sr25519
 
 request = json.load(sys.stdin)

@@ -6,6 +6,8 @@
 import json
 import sys
 
+sys.dont_write_bytecode = True
+
 from bittensor_wallet import Keyfile, Wallet
 
 request = json.load(sys.stdin)
