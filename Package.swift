@@ -39,7 +39,8 @@ let package = Package(
                 resources: [.copy("Resources/bip39-english.txt")],
                 swiftSettings: swiftSettings),
         .target(name: "ReplyTensorSubnet",
-                dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP"],
+                dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP",
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
 
         // Platform adapters: Core and HTTP only.
