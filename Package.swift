@@ -87,7 +87,7 @@ let package = Package(
                                    "ReplyTensorCore", "ReplyTensorHTTP"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorCLITests", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore"],
+        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore", "Bittensor"],
                     swiftSettings: swiftSettings),
     ]
 )
