@@ -70,7 +70,8 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
-                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI"],
+                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "Bittensor",
+                                         "ReplyTensorSandbox", "ReplyTensorHTTP"],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),

@@ -3,13 +3,15 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorStore
 
-/// `replytensor-bench [engine|store|all]`: prints one JSON object per measurement.
+/// `replytensor-bench [engine|store|subnet|all]`: prints one JSON object per measurement.
 @main
 enum BenchmarkMain {
     static func main() async throws {
         let which = CommandLine.arguments.dropFirst().first ?? "all"
         if which == "engine" || which == "all" { try await EngineBenchmark.run() }
         if which == "store" || which == "all" { try await StoreBenchmark.run() }
+        if which == "subnet" || which == "all" { try await SubnetBenchmark.run() }
+        if which == "subnet-axon" { try await SubnetBenchmark.serveAxon() }
     }
 }
 

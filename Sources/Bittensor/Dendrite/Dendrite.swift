@@ -14,6 +14,7 @@ public struct Dendrite: Sendable {
     public let signer: DendriteSigner
     public let http: any HTTPClient
     public let nonces: NonceClock
+    let leases: UUIDLeases
     /// Largest answer accepted.
     public var maxAnswerBytes: Int
 
@@ -22,14 +23,28 @@ public struct Dendrite: Sendable {
         self.signer = DendriteSigner(keypair: keypair, uuid: uuid)
         self.http = http
         self.nonces = NonceClock()
+        self.leases = UUIDLeases(base: uuid)
         self.maxAnswerBytes = maxAnswerBytes
     }
 
     /// Sends `synapse` to `axon` and returns the completion; streaming synapses are read incrementally to the end.
     public func query(_ synapse: PromptingSynapse, to axon: AxonTarget, timeout: Duration) async throws -> DendriteAnswer {
+        let uuid = await leases.acquire()
+        do {
+            let answer = try await query(synapse, to: axon, timeout: timeout, uuid: uuid)
+            await leases.release(uuid)
+            return answer
+        } catch {
+            await leases.release(uuid)
+            throw error
+        }
+    }
+
+    private func query(_ synapse: PromptingSynapse, to axon: AxonTarget, timeout: Duration,
+                       uuid: String) async throws -> DendriteAnswer {
         let start = ContinuousClock.now
         let request = signer.request(synapse, to: axon, nonce: await nonces.next(), timeout: timeout,
-                                     maxBodyBytes: maxAnswerBytes)
+                                     maxBodyBytes: maxAnswerBytes, uuid: uuid)
         do {
             let response = try await http.stream(request)
             var body = Data()

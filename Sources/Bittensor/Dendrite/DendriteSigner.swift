@@ -24,7 +24,8 @@ public struct DendriteSigner: Sendable {
 
     /// The complete HTTP request for `synapse` to `axon`.
     public func request(_ synapse: PromptingSynapse, to axon: AxonTarget, nonce: UInt64, timeout: Duration,
-                        maxBodyBytes: Int = 1 << 20) -> HTTPRequest {
+                        maxBodyBytes: Int = 1 << 20, uuid leasedUUID: String? = nil) -> HTTPRequest {
+        let uuid = leasedUUID ?? self.uuid
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let bodyHash = synapse.bodyHash
         let message = Self.message(nonce: nonce, dendriteHotkey: hotkey, axonHotkey: axon.hotkey, uuid: uuid,

@@ -72,7 +72,3 @@ public actor MetagraphCache {
         return Snapshot(neurons: neurons, fetchedAt: Date(timeIntervalSince1970: seconds))
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

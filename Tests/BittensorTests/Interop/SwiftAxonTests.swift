@@ -53,3 +53,22 @@ import Testing
         await axon.stop()
     }
 }
+
+@Suite struct ConcurrentDendriteTests {
+    /// Many queries in flight from one dendrite to one axon: none is refused for an out-of-order nonce.
+    @Test func concurrentQueriesToOneAxonAllSucceed() async throws {
+        let axon = try await LocalAxon.start(keypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0x75, count: 32)))
+        let dendrite = Dendrite(keypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0x76, count: 32)),
+                                http: CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")))
+        let synapse = PromptingSynapse(kind: .prompting, roles: ["user"], messages: ["hi"])
+        let target = axon.target
+        let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<200 {
+                group.addTask { (try? await dendrite.query(synapse, to: target, timeout: .seconds(10)))?.status == 200 }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(ok == 200)
+        await axon.stop()
+    }
+}
