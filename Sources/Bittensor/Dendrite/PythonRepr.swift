@@ -7,7 +7,9 @@ public enum PythonRepr {
 
     /// `repr(text)` as CPython 3 writes it.
     public static func string(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        // Decided on scalars: a quote followed by a combining mark is one Character but still a quote for Python.
+        let scalars = text.unicodeScalars
+        let quote: Character = scalars.contains("'") && !scalars.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {
             let value = scalar.value

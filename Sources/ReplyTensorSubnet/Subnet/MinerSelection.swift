@@ -23,9 +23,11 @@ public enum MinerSelection {
         -> Outcome {
         var skipped: [String: Int] = [:]
         var chosen: [MinerCandidate] = []
+        var seen: Set<String> = []
         for neuron in neurons {
             let address = neuron.hotkeyAddress
             if address == ownHotkey { skipped["self", default: 0] += 1; continue }
+            guard seen.insert(address).inserted else { skipped["duplicate hotkey", default: 0] += 1; continue }
             guard neuron.active else { skipped["inactive", default: 0] += 1; continue }
             guard neuron.axon.isServing, let bytes = neuron.axon.addressBytes, let host = neuron.axon.host else {
                 skipped["not serving", default: 0] += 1

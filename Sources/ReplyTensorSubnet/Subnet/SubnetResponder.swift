@@ -105,7 +105,7 @@ public struct SubnetResponder: Responder {
                 try? await Task.sleep(for: timeout)
                 return .deadline
             }
-            var pending = Set(miners.map(\.target.hotkey))
+            var pending = Dictionary(miners.map { ($0.target.hotkey, $0) }, uniquingKeysWith: { first, _ in first })
             while let next = await group.next() {
                 switch next {
                 case .answer(let miner, let text):
@@ -113,18 +113,18 @@ public struct SubnetResponder: Responder {
                     await health.succeeded(miner.target.hotkey)
                     return (miner, text)
                 case .rejected(let miner, let reason):
-                    pending.remove(miner.target.hotkey)
+                    pending[miner.target.hotkey] = nil
                     failures.append("\(miner.label): \(reason)")
                     await health.failed(miner.target.hotkey, reason: reason)
                 case .failed(let miner, let error):
-                    pending.remove(miner.target.hotkey)
+                    pending[miner.target.hotkey] = nil
                     failures.append("\(miner.label): \(error)")
                     lastError = BotError(error)
                     await health.failed(miner.target.hotkey, reason: error.description)
                 case .deadline:
                     group.cancelAll()
-                    for hotkey in pending {
-                        failures.append("\(hotkey.prefix(8))…: no answer within the deadline")
+                    for (hotkey, miner) in pending.sorted(by: { $0.value.uid < $1.value.uid }) {
+                        failures.append("\(miner.label): no answer within the deadline")
                         await health.failed(hotkey, reason: "no answer within the deadline")
                     }
                     return nil

@@ -58,3 +58,49 @@ import Testing
         #expect(first == 1_000 && second == 1_001)
     }
 }
+
+@Suite struct PythonReprOracleTests {
+    /// Strings from many Unicode categories; Python's own `str()` is the judge.
+    @Test func listReprMatchesCPythonAcrossUnicodeCategories() throws {
+        var generator = SeededGenerator(seed: 0x5eed)
+        let pools: [ClosedRange<UInt32>] = [0x00...0x7f, 0x80...0xff, 0x300...0x36f, 0x2000...0x206f, 0xe000...0xe0ff,
+                                            0xfff0...0xffff, 0x1f300...0x1f6ff, 0xe0000...0xe007f, 0x10fff0...0x10ffff]
+        var lists: [[String]] = []
+        for _ in 0..<300 {
+            var list: [String] = []
+            for _ in 0..<Int.random(in: 0...3, using: &generator) {
+                var text = ""
+                for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                    let pool = pools.randomElement(using: &generator)!
+                    if let scalar = Unicode.Scalar(UInt32.random(in: pool, using: &generator)) { text.unicodeScalars.append(scalar) }
+                    if Bool.random(using: &generator) { text.append(["'", "\"", "\\", " ", "a"].randomElement(using: &generator)!) }
+                }
+                list.append(text)
+            }
+            lists.append(list)
+        }
+        let answer = try PythonOracle.run("repr_oracle.py", ["lists": lists])
+        let reprs = try #require(answer["reprs"] as? [String])
+        let hashes = try #require(answer["hashes"] as? [String])
+        var mismatches = 0
+        for (index, list) in lists.enumerated() where PythonRepr.list(list) != reprs[index]
+            || PromptingSynapse(kind: .prompting, roles: [], messages: list).bodyHash != hashes[index] {
+            mismatches += 1
+            if mismatches <= 3 { Issue.record("\(list.map { $0.unicodeScalars.map { String($0.value, radix: 16) } }) → ours \(PythonRepr.list(list)) python \(reprs[index])") }
+        }
+        #expect(mismatches == 0)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
