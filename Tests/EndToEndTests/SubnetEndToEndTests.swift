@@ -147,4 +147,13 @@ struct SubnetEndToEndTests {
         #expect(checked.status == 1 && checked.output.contains("no hotkey file"))
         await world.stop()
     }
+
+    @Test("sandbox --scenario subnet: local subtensor and Swift miners, then the fall-through to the gateway")
+    func sandboxScenario() async throws {
+        let folder = try BotProcess.makeFolder()
+        let result = try await BotProcess.run(["sandbox", "--scenario", "subnet"], folder: folder, timeout: .seconds(90))
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("[local miner] What do miners on a prompting subnet do?"))
+        #expect(result.output.contains("from gateway"))
+    }
 }
