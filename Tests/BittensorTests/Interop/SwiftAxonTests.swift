@@ -72,3 +72,18 @@ import Testing
         await axon.stop()
     }
 }
+
+@Suite struct IPv6AxonTests {
+    /// An axon on ::1: the URL carries the address in brackets and the signed request is accepted.
+    @Test func queriesAnIPv6LoopbackAxon() async throws {
+        let axon = try await LocalAxon.start(keypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0x77, count: 32)),
+                                             host: "::1")
+        let dendrite = Dendrite(keypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0x78, count: 32)),
+                                http: CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")))
+        #expect(axon.target.url(synapse: "Prompting").hasPrefix("http://[::1]:"))
+        let answer = try await dendrite.query(PromptingSynapse(kind: .prompting, roles: ["user"], messages: ["v6"]),
+                                              to: axon.target, timeout: .seconds(5))
+        #expect(answer.completion == "miner says: v6")
+        await axon.stop()
+    }
+}
