@@ -1,7 +1,6 @@
 import Bittensor
 import Foundation
 import Hummingbird
-import HTTPTypes
 
 /// A Swift axon on 127.0.0.1 serving `Prompting` and `StreamPromptingSynapse`: it verifies every request exactly
 /// like a bittensor 10.x axon (`AxonVerifier`) and answers through a pluggable responder. The sandbox's local miner.
@@ -72,8 +71,8 @@ public final class LocalAxon: Sendable {
                 return Self.error(500, "Internal Server Error #\(UUID().uuidString.lowercased())")
             }
             var headers = HTTPFields()
-            headers[HTTPField.Name("bt_header_axon_status_code")!] = "200"
-            headers[HTTPField.Name("bt_header_axon_status_message")!] = "Success"
+            headers[FieldName("bt_header_axon_status_code")!] = "200"
+            headers[FieldName("bt_header_axon_status_message")!] = "Success"
             if accepted.synapse.kind.isStreaming {
                 headers[.contentType] = "text/event-stream"
                 let parts = chunks(text)
@@ -108,13 +107,16 @@ public final class LocalAxon: Sendable {
     static func error(_ status: Int, _ message: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        headers[HTTPField.Name("bt_header_axon_status_code")!] = String(status)
-        headers[HTTPField.Name("bt_header_axon_status_message")!] = String(message.prefix(200))
+        headers[FieldName("bt_header_axon_status_code")!] = String(status)
+        headers[FieldName("bt_header_axon_status_message")!] = String(message.prefix(200))
         let body = (try? JSONSerialization.data(withJSONObject: ["message": message])) ?? Data()
         return Response(status: HTTPResponse.Status(code: status), headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+/// A header name (the HTTP types module's `HTTPField.Name`, reached through Hummingbird's `HTTPFields`).
+typealias FieldName = HTTPFields.Element.Name
 
 actor LocalAxonState {
     private var responder: LocalAxon.Responder
