@@ -19,6 +19,7 @@ public actor MetagraphCache {
     private let now: @Sendable () -> Date
     private var snapshot: Snapshot?
     private var loadedFromStore = false
+    private var refreshing: Task<Void, Never>?
 
     public init(client: SubtensorClient, netuid: UInt16, store: any AdapterStateStore, refreshInterval: Duration,
                 now: @escaping @Sendable () -> Date = Date.init) {
@@ -31,23 +32,25 @@ public actor MetagraphCache {
 
     var key: String { "metagraph.\(client.network.url).\(netuid)" }
 
-    /// The neurons: fresh if possible, else the cached list (from memory or the store); throws only when neither
-    /// the chain nor the cache has them.
+    /// The neurons. A cached list (from memory or the store) is answered at once; when it is older than the refresh
+    /// interval a refresh starts in the background, so a slow or unreachable chain never delays an answer. Without
+    /// any cached list the chain is asked and its failure is the error.
     public func neurons() async throws -> Snapshot {
         if !loadedFromStore {
             loadedFromStore = true
-            snapshot = await stored()
+            if snapshot == nil { snapshot = await stored() }
         }
-        if let snapshot, now().timeIntervalSince(snapshot.fetchedAt) < refreshInterval.seconds {
-            return snapshot
+        guard let snapshot else { return try await refresh() }
+        if now().timeIntervalSince(snapshot.fetchedAt) >= refreshInterval.seconds && refreshing == nil {
+            refreshing = Task { [weak self] in
+                _ = try? await self?.refresh()
+                await self?.refreshFinished()
+            }
         }
-        do {
-            return try await refresh()
-        } catch {
-            if let snapshot { return snapshot }
-            throw error
-        }
+        return snapshot
     }
+
+    private func refreshFinished() { refreshing = nil }
 
     /// Fetches from the chain now and stores the result.
     @discardableResult
