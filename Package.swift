@@ -41,7 +41,8 @@ let package = Package(
                 resources: [.copy("Resources/bip39-english.txt")],
                 swiftSettings: swiftSettings),
         .target(name: "ReplyTensorSubnet",
-                dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP"],
+                dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP",
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
 
         // Platform adapters: Core and HTTP only.
@@ -76,7 +77,8 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
-                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "ReplyTensorSandbox"],
+                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "Bittensor",
+                                         "ReplyTensorSandbox", "ReplyTensorHTTP"],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
@@ -84,8 +86,8 @@ let package = Package(
         .testTarget(name: "ReplyTensorStoreTests",
                     dependencies: ["ReplyTensorStore", "ReplyTensorCore", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BittensorTests", dependencies: ["Bittensor"],
-                    resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "BittensorTests", dependencies: ["Bittensor", "ReplyTensorSandbox", "ReplyTensorHTTP"],
+                    exclude: ["Oracles"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorSubnetTests",
                     dependencies: ["ReplyTensorSubnet", "ReplyTensorSandbox"], swiftSettings: swiftSettings),
         .testTarget(name: "AdapterTests",
@@ -96,7 +98,7 @@ let package = Package(
                     dependencies: ["ReplyTensorCLI", .product(name: "CoreMetrics", package: "swift-metrics"),
                                    .product(name: "Prometheus", package: "swift-prometheus")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorHTTP"],
+        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorHTTP", "Bittensor"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -4,5 +4,6 @@ import ArgumentParser
 enum CommandCatalog {
     static let commands: [any ParsableCommand.Type] = [
         RunCommand.self, CheckCommand.self, StatusCommand.self, SandboxCommand.self, AskCommand.self,
+        WalletCommand.self, MetagraphCommand.self,
     ]
 }

@@ -2,12 +2,13 @@ import Foundation
 
 /// The scenarios `replytensor sandbox --scenario NAME` plays.
 enum SandboxScenarios {
-    static let names = ["tour"]
+    static let names = ["tour", "subnet"]
 
     static func play(_ name: String, in world: SandboxWorld) async throws -> SandboxSummary {
         let start = ContinuousClock.now
         var summary: SandboxSummary
         switch name {
+        case "subnet": summary = try await SubnetScenario().play(in: world)
         default: summary = try await TourScenario().play(in: world)
         }
         try await TwitterTourScenario().play(in: world, summary: &summary)

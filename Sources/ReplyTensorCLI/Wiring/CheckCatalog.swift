@@ -44,6 +44,7 @@ enum CheckCatalog {
                 }
             })
         }
+        checks += subnetChecks(for: configuration, http: http, logger: logger)
         return checks
     }
 }

@@ -17,6 +17,8 @@ enum ResponderFactory {
         switch name {
         case "gateway":
             return GatewayResponder(configuration: gateway(configuration), http: http)
+        case "subnet":
+            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger)
         default:
             throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
         }

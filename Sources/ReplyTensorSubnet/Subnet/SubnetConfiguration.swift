@@ -1,0 +1,34 @@
+import Bittensor
+
+/// How the subnet responder queries miners (`[responder.subnet]`).
+public struct SubnetConfiguration: Sendable {
+    public var netuid: UInt16
+    public var network: SubtensorNetwork
+    public var synapse: PromptingSynapse.Kind
+    /// Sent with `StreamPromptingSynapse` when set (the later variant requires `task_name`).
+    public var taskName: String?
+    public var minersPerQuery: Int
+    /// Dial loopback/private/link-local axons (the sandbox and tests); never for a public deployment.
+    public var allowPrivateAxons: Bool
+    /// One deadline for the whole parallel query.
+    public var timeout: Duration
+    /// How old the metagraph may get before it is fetched again.
+    public var metagraphRefresh: Duration
+    /// Longest acceptable answer, in characters.
+    public var maxAnswerCharacters: Int
+
+    public init(netuid: UInt16 = 1, network: SubtensorNetwork, synapse: PromptingSynapse.Kind = .streamPrompting,
+                taskName: String? = nil, minersPerQuery: Int = 3, allowPrivateAxons: Bool = false,
+                timeout: Duration = .seconds(30), metagraphRefresh: Duration = .seconds(600),
+                maxAnswerCharacters: Int = 16_000) {
+        self.netuid = netuid
+        self.network = network
+        self.synapse = synapse
+        self.taskName = taskName
+        self.minersPerQuery = max(1, minersPerQuery)
+        self.allowPrivateAxons = allowPrivateAxons
+        self.timeout = timeout
+        self.metagraphRefresh = metagraphRefresh
+        self.maxAnswerCharacters = maxAnswerCharacters
+    }
+}
