@@ -57,6 +57,7 @@ let package = Package(
         .target(name: "ReplyTensorSandbox",
                 dependencies: ["ReplyTensorCore", "Bittensor", .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
 

@@ -16,4 +16,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   echo "systemd-analyze verify config/replytensor.service: ok"
 fi
 
+# Swift Testing runs every test at once by default; on a 2-core machine the end-to-end tests (each a real bot process
+# against emulators) then starve the timing-sensitive ones. Four at a time keeps the run short and the timings honest.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
 swift test --skip-build 2>&1 | tee .build/test-output.txt

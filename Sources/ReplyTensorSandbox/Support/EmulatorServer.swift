@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A Hummingbird server on a loopback port chosen by the system, for emulators and local miners.
 public final class EmulatorServer: Sendable {
@@ -10,11 +11,13 @@ public final class EmulatorServer: Sendable {
     /// The host it is bound to (always loopback).
     public let host: String
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
-    private init(host: String, port: Int, task: Task<Void, any Error>) {
+    private init(host: String, port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
         self.host = host
         self.port = port
         self.task = task
+        self.group = group
     }
 
     /// `http://127.0.0.1:PORT` (or `http://[::1]:PORT`).
@@ -39,9 +42,13 @@ public final class EmulatorServer: Sendable {
             },
             logger: logger
         )
+        // Its own ServiceGroup, without signal handlers (the sandbox's process owns SIGINT/SIGTERM), so `stop()` can
+        // shut it down gracefully: the listening socket closes before anything is cancelled.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [],
+                                                      cancellationSignals: [], logger: logger))
         let task = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var bound = 0
         for await value in portStream {
@@ -52,16 +59,29 @@ public final class EmulatorServer: Sendable {
             task.cancel()
             throw EmulatorError("\(name) emulator failed to start on \(host)")
         }
-        return EmulatorServer(host: host, port: bound, task: task)
+        return EmulatorServer(host: host, port: bound, task: task, group: group)
     }
 
-    /// Stops the server.
+    /// Stops the server: stops accepting at once, lets requests in flight finish for a moment (a long poll is not
+    /// waited for), then cancels what is left. Cancelling first would let a connection accepted during the shutdown
+    /// trip NIO's "NIOAsyncWriter deinited without finish()" precondition.
     public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await Self.shutDown(group, task)
     }
 
-    deinit { task.cancel() }
+    deinit {
+        Task { [group, task] in await Self.shutDown(group, task) }
+    }
+
+    private static func shutDown(_ group: ServiceGroup, _ task: Task<Void, any Error>) async {
+        await group.triggerGracefulShutdown()
+        let deadline = Task {
+            try await Task.sleep(for: .milliseconds(500))
+            task.cancel()
+        }
+        _ = try? await task.value
+        deadline.cancel()
+    }
 
     static func isLoopback(_ host: String) -> Bool {
         host == "::1" || host == "localhost" || host.hasPrefix("127.")
