@@ -19,9 +19,24 @@ public final class SQLiteStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try StoreMigrations.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw BotError(.storage, "cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// Runs pending migrations. Two processes opening a new file at once (`run` and `status`) may both see a
+    /// migration as pending; the loser's attempt fails ("table already exists") and a retry finds it applied.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                return try StoreMigrations.migrator.migrate(pool)
+            } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                Thread.sleep(forTimeInterval: 0.1 * Double(attempt))
+            }
         }
     }
 

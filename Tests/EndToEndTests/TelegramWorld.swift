@@ -86,7 +86,7 @@ struct TelegramWorld {
     /// `replytensor status --json` for this folder.
     func status() async throws -> [String: Any] {
         let result = try await BotProcess.run(["status", "--json"], folder: folder, environment: environment)
-        #expect(result.status == 0)
+        #expect(result.status == 0, "status failed: \(result.output)")
         return (try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]) ?? [:]
     }
 

@@ -25,6 +25,20 @@ struct SQLiteStoreTests {
                                                      "v3-conversation-log-and-backend"])
     }
 
+    @Test("several connections opening a new file at once (the bot and `status`) all succeed")
+    func concurrentFirstOpen() async throws {
+        for _ in 0..<5 {
+            let path = try TemporaryDirectory.make().appendingPathComponent("bot.sqlite").path
+            let opened = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { (try? SQLiteStore(path: path)) != nil }
+                }
+                return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(opened == 4)
+        }
+    }
+
     @Test("a database written by the first schema version opens, migrates and keeps its rows")
     func migratesEarlierSchema() async throws {
         let path = try TemporaryDirectory.make().appendingPathComponent("old.sqlite").path

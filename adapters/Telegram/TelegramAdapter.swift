@@ -20,6 +20,7 @@ public actor TelegramAdapter: PlatformAdapter {
     private let environment: AdapterEnvironment
     private let client: TelegramClient
     private var logger: Logger
+    private let lanes = TelegramChatLanes()
     private var bot: TelegramBotInfo?
 
     /// Cursor scope of the update offset.
@@ -240,7 +241,9 @@ public actor TelegramAdapter: PlatformAdapter {
                     TelegramReplyParameters(messageId: $0, allowSendingWithoutReply: true)
                 },
                 linkPreviewOptions: TelegramLinkPreviewOptions(isDisabled: true))
-            let result = try await client.call("sendMessage", request, as: TelegramMessage.self, delivery: .unknown)
+            let result = try await callInChat(chatID, scope: "chat:\(message.chat.id)") { client in
+                try await client.call("sendMessage", request, as: TelegramMessage.self, delivery: .unknown)
+            }
             switch result {
             case .success(let sent):
                 return String(sent.messageId)
@@ -264,7 +267,10 @@ public actor TelegramAdapter: PlatformAdapter {
         for _ in 0..<3 {
             let request = TelegramSendChatActionRequest(chatId: chatID, messageThreadId: target.threadID,
                                                         action: "typing")
-            switch try await client.call("sendChatAction", request, as: TelegramIgnored.self) {
+            let result = try await callInChat(chatID, scope: "chat:\(message.chat.id)") { client in
+                try await client.call("sendChatAction", request, as: TelegramIgnored.self)
+            }
+            switch result {
             case .success:
                 return
             case .failure(let failure):
@@ -276,6 +282,22 @@ public actor TelegramAdapter: PlatformAdapter {
                 throw failure.botError(method: "sendChatAction", scope: "chat:\(message.chat.id)",
                                        tokenSource: configuration.tokenSource)
             }
+        }
+    }
+
+    /// A request to one chat, alone in that chat's lane; a 429 answer keeps the lane closed for its `retry_after`.
+    private func callInChat<Result: Sendable>(
+        _ chatID: Int64, scope: String,
+        _ body: @Sendable @escaping (TelegramClient) async throws -> Swift.Result<Result, TelegramAPIFailure>
+    ) async throws -> Swift.Result<Result, TelegramAPIFailure> {
+        let client = self.client
+        let lanes = self.lanes
+        return try await lanes.run(chatID, scope: scope) {
+            let result = try await body(client)
+            if case .failure(let failure) = result, let seconds = failure.retryAfter {
+                await lanes.noteRetryAfter(chatID, seconds: seconds)
+            }
+            return result
         }
     }
 

@@ -222,11 +222,12 @@ struct MentionProcessor: Sendable {
         return count
     }
 
-    /// One typing indicator. A 429 on it is a flood wait for the chat like any other: honoured and persisted,
-    /// so the reply that follows is not sent into it. Other typing failures do not matter.
+    /// One typing indicator. A 429 on it is a flood wait for the chat like any other: honoured and persisted, so
+    /// the reply that follows is not sent into it; other typing failures do not matter. The request runs in its own
+    /// task so that the answer arriving (which cancels typing) does not abandon it half-way, unaware of its 429.
     private func typing(_ message: InboundMessage, adapter: any PlatformAdapter) async {
         do {
-            try await adapter.indicateTyping(for: message)
+            try await Task { try await adapter.indicateTyping(for: message) }.value
         } catch let error as BotError where error.code == .rateLimited && !error.isPermanent {
             let wait = error.retryAfter ?? .seconds(1)
             let scope = error.scope ?? SendGate.chatScope(message.chat.id)

@@ -144,6 +144,8 @@ public final class TelegramEmulator: Sendable {
     public var chatActions: [ChatAction] { get async { await state.actions } }
     /// Sends that broke the limits.
     public var violations: Violations { get async { await state.violations } }
+    /// A line per retry_after violation: scope and timing.
+    public var violationDetails: [String] { get async { await state.violationDetails } }
 
     /// The bot's replies to `message`.
     public func replies(to message: Message) async -> [SentMessage] {

@@ -58,6 +58,8 @@ actor TelegramEmulatorState {
     private var sendLog: [SendRecord] = []
     private var blockedUntil: [String: ContinuousClock.Instant] = [:]
     private var blockedSince: [String: ContinuousClock.Instant] = [:]
+    /// What each violation was, for test failure messages.
+    private(set) var violationDetails: [String] = []
     private let clock = ContinuousClock()
 
     init(token: String, bot: User) {
@@ -334,6 +336,8 @@ actor TelegramEmulatorState {
                 // A request already in flight when the 429 was given could not have known about it.
                 if blockedSince[scope].map({ now - $0 > TelegramEmulator.inFlightGrace }) ?? true {
                     violations.retryAfterIgnored += 1
+                    violationDetails.append("sendMessage to \(scope) \(until - now) before its retry_after ended"
+                                            + (blockedSince[scope].map { ", \(now - $0) after the 429" } ?? ""))
                 }
                 return tooMany(seconds(until - now))
             }
@@ -361,8 +365,12 @@ actor TelegramEmulatorState {
         if let (duration, scope) = wait {
             violations.ruleExcess += 1
             let retry = seconds(duration)
-            blockedUntil[scope] = now + .seconds(retry)
-            blockedSince[scope] = now
+            // A client cannot tell a global flood wait from a per-chat one (the answer is the same), so only a
+            // chat's own window counts as a retry_after it must honour; a global excess is counted as such.
+            if scope != "global" {
+                blockedUntil[scope] = now + .seconds(retry)
+                blockedSince[scope] = now
+            }
             return tooMany(retry)
         }
         sendLog.append(SendRecord(chatID: chat.id, isGroup: isGroup, at: now))
