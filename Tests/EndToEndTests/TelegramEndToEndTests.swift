@@ -98,7 +98,7 @@ struct TelegramEndToEndTests {
         }
         #expect(settled)
         last.signal(SIGTERM)
-        #expect(await last.waitForExit(timeout: .seconds(20)) == 0)
+        #expect(await last.waitForExit(timeout: .seconds(20)) == 0, "\(last.output.suffix(3000))")
         let counts = await world.replyCounts(messages)
         #expect(counts.allSatisfy { $0 <= 1 }, "a message got two replies")
         let ledger = try await world.ledger()

@@ -112,7 +112,7 @@ struct TwitterEndToEndTests {
         }
         #expect(settled, "\(last.output.suffix(2000))")
         last.signal(SIGTERM)
-        #expect(await last.waitForExit(timeout: .seconds(30)) == 0)
+        #expect(await last.waitForExit(timeout: .seconds(30)) == 0, "\(last.output.suffix(3000))")
         let counts = await world.replyCounts(mentions)
         #expect(counts.allSatisfy { $0 <= 1 }, "a mention got two replies")
         #expect(await world.x.violations.duplicates == 0, "the bot even tried to post twice")
@@ -224,7 +224,7 @@ struct TwitterResilienceEndToEndTests {
         #expect(settled, "\(last.output.suffix(2000))")
         try await Task.sleep(for: .seconds(1))
         last.signal(SIGTERM)
-        #expect(await last.waitForExit(timeout: .seconds(30)) == 0)
+        #expect(await last.waitForExit(timeout: .seconds(30)) == 0, "\(last.output.suffix(3000))")
         #expect(await world.replyCounts(mentions).allSatisfy { $0 == 1 })
         let ledger = try await world.ledger()
         #expect(ledger["answered"] == mentions.count && ledger["unknown"] == nil, "\(ledger)")
