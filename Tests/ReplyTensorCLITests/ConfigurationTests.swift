@@ -29,6 +29,15 @@ enum Fixtures {
 
 @Suite("Configuration")
 struct ConfigurationTests {
+    @Test("responder.subnet.task_name reaches the subnet responder's synapse; empty means none")
+    func subnetTaskName() throws {
+        let subnetOnly = "[responder]\norder = [\"subnet\"]\n[responder.subnet]\n"
+        let named = try Fixtures.parse(subnetOnly + "task_name = \"inference\"")
+        #expect(try SubnetWiring.subnetConfiguration(named).taskName == "inference")
+        #expect(try SubnetWiring.subnetConfiguration(Fixtures.parse(subnetOnly)).taskName == nil)
+        #expect(!Fixtures.problems(subnetOnly + "task_name = 3").isEmpty)
+    }
+
     @Test("the documented example configuration loads and documents every key it reads")
     func exampleLoads() throws {
         let configuration = try ReplyTensorConfiguration.load(from: Fixtures.exampleConfig, environment: [:])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ReplyTensorCore
 import Testing
 
@@ -28,5 +29,19 @@ struct SendGateTests {
         #expect(try await restarted.isBlocked(message))
         #expect(try await restarted.reserve(for: message, rules: []) > .seconds(29))
         #expect(try await !restarted.isBlocked(adapter.makeMessage(id: "2", text: "", chat: "other")))
+    }
+
+    @Test("after a start, sends wait out the platform's startup pause (a killed process's sends are not known)")
+    func startupPause() async throws {
+        let start = Date()
+        let clock = Mutex(start)
+        let gate = SendGate(store: MemoryStore(), now: { clock.withLock { $0 } })
+        let message = MemoryAdapter().makeMessage(id: "1", text: "", chat: "a")
+        await gate.start()
+        let wait = try await gate.reserve(for: message, rules: [], startupPause: .seconds(1))
+        #expect(wait > .milliseconds(990) && wait <= .milliseconds(1001))
+        clock.withLock { $0 = start.addingTimeInterval(1.01) }
+        #expect(try await gate.reserve(for: message, rules: [], startupPause: .seconds(1)) == .zero)
+        #expect(try await gate.reserve(for: message, rules: [], startupPause: .zero) == .zero)
     }
 }

@@ -37,12 +37,13 @@ public actor TelegramAdapter: PlatformAdapter {
         self.client = TelegramClient(configuration: configuration, http: environment.http, logger: logger)
         self.rules = PlatformRules(
             length: .utf16(4096), overflow: .split, maxParts: configuration.maxParts, typingInterval: .seconds(4),
+            // Telegram's limits with a margin for the jitter between leaving here and arriving there.
             sendRules: [
-                SendRule(.chat, limit: 1, per: .seconds(1)),
-                SendRule(.groupChat, limit: 20, per: .seconds(60)),
-                SendRule(.global, limit: 30, per: .seconds(1)),
+                SendRule(.chat, limit: 1, per: .milliseconds(1050)),
+                SendRule(.groupChat, limit: 20, per: .seconds(61)),
+                SendRule(.global, limit: 28, per: .seconds(1)),
             ],
-            idempotentPost: false)
+            idempotentPost: false, startupPause: .seconds(1))
     }
 
     // MARK: Identity

@@ -105,6 +105,7 @@ extension ReplyTensorConfiguration {
         }
         subnet.synapse = subnetSection.string("synapse", default: "StreamPromptingSynapse",
                                               allowed: ["StreamPromptingSynapse", "Prompting"])
+        subnet.taskName = subnetSection.string("task_name", default: "")
         subnet.walletPath = subnetSection.string("wallet_path", default: "~/.bittensor/wallets")
         subnet.wallet = subnetSection.string("wallet", default: "default")
         subnet.hotkey = subnetSection.string("hotkey", default: "default")

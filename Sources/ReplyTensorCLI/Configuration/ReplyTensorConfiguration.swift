@@ -26,6 +26,8 @@ public struct ReplyTensorConfiguration: Sendable {
         public var netuid = 1
         public var network = "finney"
         public var synapse = "StreamPromptingSynapse"
+        /// Sent as `task_name` with `StreamPromptingSynapse` when not empty (the later variant requires it).
+        public var taskName = ""
         public var walletPath = "~/.bittensor/wallets"
         public var wallet = "default"
         public var hotkey = "default"

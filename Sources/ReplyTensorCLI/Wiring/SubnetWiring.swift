@@ -37,6 +37,7 @@ enum SubnetWiring {
         return SubnetConfiguration(
             netuid: UInt16(clamping: section.netuid), network: network,
             synapse: PromptingSynapse.Kind(rawValue: section.synapse) ?? .streamPrompting,
+            taskName: section.taskName.isEmpty ? nil : section.taskName,
             minersPerQuery: section.minersPerQuery, allowPrivateAxons: section.allowPrivateAxons,
             timeout: .milliseconds(Int64(configuration.responder.timeoutSeconds * 1000)),
             metagraphRefresh: .milliseconds(Int64(section.metagraphRefreshSeconds * 1000)))

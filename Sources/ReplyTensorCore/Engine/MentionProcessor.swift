@@ -87,7 +87,7 @@ struct MentionProcessor: Sendable {
         var backoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
         while replyIDs.count < parts.count {
             let index = replyIDs.count
-            let wait = try await gate.reserve(for: message, rules: rules.sendRules)
+            let wait = try await gate.reserve(for: message, rules: rules.sendRules, startupPause: rules.startupPause)
             if wait > .zero {
                 try await clock.sleep(for: wait)
                 continue

@@ -8,10 +8,16 @@ public actor SendGate {
     private var blocks: [String: RateBlock] = [:]
     private var history: [String: [Date]] = [:]
     private var loaded: Set<Platform> = []
+    private var startedAt: Date?
 
     public init(store: any RateLimitStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
+    }
+
+    /// Marks the start of this process's sending (the engine calls it when it starts): `startupPause` counts from here.
+    public func start() {
+        startedAt = now()
     }
 
     static func chatScope(_ chatID: String) -> String { "chat:\(chatID)" }
@@ -26,12 +32,16 @@ public actor SendGate {
     }
 
     /// How long a send to `message`'s chat must wait now; zero means a send may go, and it is then counted.
-    public func reserve(for message: InboundMessage, rules: [SendRule]) async throws -> Duration {
+    public func reserve(for message: InboundMessage, rules: [SendRule], startupPause: Duration = .zero) async throws
+        -> Duration {
         try await load(message.platform)
         let date = now()
         let platform = message.platform
         let chatScope = Self.chatScope(message.chat.id)
         var wait: TimeInterval = 0
+        if let startedAt, startupPause > .zero {
+            wait = max(0, startedAt.addingTimeInterval(startupPause.seconds).timeIntervalSince(date))
+        }
         for scope in [chatScope, "global"] {
             if let block = blocks[Self.key(platform, scope)], block.until > date {
                 wait = max(wait, block.until.timeIntervalSince(date))
