@@ -17,6 +17,12 @@ final class BotChild: Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     }
 
+    /// The last lines the child wrote.
+    func logTail(lines: Int = 20) -> String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
     var pid: Int32 { process.withLock { $0?.processIdentifier ?? 0 } }
 
     func start() throws {

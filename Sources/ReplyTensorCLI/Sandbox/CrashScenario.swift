@@ -16,6 +16,7 @@ struct CrashScenario {
         let say = world.transcript.say
         let configURL = world.folder.appendingPathComponent("child.toml")
         try world.configText.replacingOccurrences(of: "store = \"sandbox.sqlite\"", with: "store = \"child.sqlite\"")
+            .replacingOccurrences(of: "level = \"critical\"", with: "level = \"info\"")
             .write(to: configURL, atomically: true, encoding: .utf8)
         let child = try BotChild(configURL: configURL, environment: world.environment,
                                  log: world.folder.appendingPathComponent("child.log"))
@@ -25,7 +26,8 @@ struct CrashScenario {
         let memory = child.sampleMemory()
         await world.twitter.setRateLimit(.createTweet, limit: 10_000, windowSeconds: 900)
         let watching = await Self.waitUntilWatching(world)
-        summary.expect("the child bot watches every Discord channel and polls X", watching)
+        summary.expect("the child bot watches every Discord channel and polls X", watching, await Self.watchDetail(world))
+        if !watching { say(child.logTail()) }
 
         var injected = BurstScenario.Injected()
         let start = ContinuousClock.now
@@ -43,8 +45,16 @@ struct CrashScenario {
             try child.start()
             say("  restarted as pid \(child.pid)")
         }
-        let answeredAll = await world.wait(timeout: .seconds(60)) {
-            await Self.unanswered(world, injected: injected) == 0
+        // Done when every mention has its reply, or when no reply came for 5 s (the rest are `unknown`).
+        var answeredAll = false
+        var last = (count: Int.max, at: ContinuousClock.now)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let missing = await Self.unanswered(world, injected: injected)
+            if missing == 0 { answeredAll = true; break }
+            if missing != last.count { last = (missing, ContinuousClock.now) }
+            if ContinuousClock.now - last.at > .seconds(5) { break }
+            try await Task.sleep(for: .milliseconds(200))
         }
         let end = ContinuousClock.now
         await child.terminate()
@@ -85,17 +95,25 @@ struct CrashScenario {
                        unknown.count <= 8 * kills, unknown.map { "\($0.message.platform) \($0.message.id)" }.joined(separator: ", "))
         let violations = await world.telegram.violations.total + world.twitter.violations.total
             + world.discord.violations.total
-        summary.expect("no platform rate rule was broken", violations == 0, "\(violations) violations")
+        summary.expect("no platform rate rule was broken", violations == 0,
+                       "telegram \(await world.telegram.violations), discord \(await world.discord.violations), "
+                       + "x \(await world.twitter.violations.total)")
         return summary
     }
 
+    /// The child has listed the guild's channels (it reads a channel once its last message changes) and polled X.
     static func waitUntilWatching(_ world: SandboxWorld) async -> Bool {
-        let channels = world.discordChannels
-        return await world.wait(timeout: .seconds(30)) {
-            let reads = await world.discord.recorder.requests(path: "/messages").filter { $0.method == "GET" }.map(\.path)
+        await world.wait(timeout: .seconds(30)) {
+            let listed = await !world.discord.recorder.requests(path: "/guilds/\(world.discordGuild.id)/channels").isEmpty
             let polledX = await !world.twitter.recorder.requests(path: "/mentions").isEmpty
-            return polledX && channels.allSatisfy { channel in reads.contains { $0.contains("/channels/\(channel.id)/") } }
+            return listed && polledX
         }
+    }
+
+    static func watchDetail(_ world: SandboxWorld) async -> String {
+        let listed = await world.discord.recorder.requests(path: "/guilds/\(world.discordGuild.id)/channels").count
+        let polledX = await world.twitter.recorder.requests(path: "/mentions").count
+        return "\(listed) Discord channel listings, \(polledX) X mention polls"
     }
 
     static func unanswered(_ world: SandboxWorld, injected: BurstScenario.Injected) async -> Int {
