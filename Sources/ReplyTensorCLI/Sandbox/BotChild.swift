@@ -12,7 +12,10 @@ final class BotChild: Sendable {
     init(configURL: URL, environment: [String: String], log: URL) throws {
         self.executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         self.configURL = configURL
-        self.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var inherited = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        inherited["NO_PROXY"] = "127.0.0.1,localhost,::1"
+        inherited["no_proxy"] = "127.0.0.1,localhost,::1"
+        self.environment = inherited
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     }

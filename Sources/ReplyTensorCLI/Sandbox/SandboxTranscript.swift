@@ -44,8 +44,16 @@ final class SandboxTranscript: Sendable {
     /// Announces how many sections a scenario has, for the progress marks.
     func plan(sections: Int) { state.withLock { $0.plannedSections = sections } }
 
-    /// Starts a section of the transcript: `— [3/12] title`, with what happened so far.
-    func section(_ title: String) {
+    /// Starts a section of the transcript: `— [3/12] title`, with what happened so far. Waits (up to 1 s) for the
+    /// outcome of every admitted mention first, so that each answer prints under its own section.
+    func section(_ title: String) async {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline, state.withLock({ state in
+            state.answered + state.skipped.values.reduce(0, +) + state.failed.values.reduce(0, +) + state.unknown
+                < state.admitted
+        }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         let (index, planned, admitted, answered) = state.withLock { state in
             state.sections += 1
             return (state.sections, max(state.plannedSections, state.sections), state.admitted, state.answered)

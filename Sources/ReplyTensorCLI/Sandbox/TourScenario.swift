@@ -23,17 +23,17 @@ struct TourScenario {
         var answered: [(String, TelegramEmulator.Message)] = []
         var silent: [(String, TelegramEmulator.Message)] = []
 
-        world.transcript.section("Telegram: a question in a private chat")
+        await world.transcript.section("Telegram: a question in a private chat")
         let privateQuestion = try await telegram.inject(text: "What is Bittensor's prompting subnet?", from: alice)
         answered.append(("a private message is answered", privateQuestion))
         _ = await world.wait { await !telegram.replies(to: privateQuestion).isEmpty }
 
-        world.transcript.section("Telegram: a mention in a group")
+        await world.transcript.section("Telegram: a mention in a group")
         let mention = try await telegram.inject(text: "@ReplyTensorBot how are miners scored?", from: bob, in: group)
         answered.append(("a group mention is answered", mention))
         _ = await world.wait { await !telegram.replies(to: mention).isEmpty }
 
-        world.transcript.section("Telegram: a reply to the bot continues the conversation")
+        await world.transcript.section("Telegram: a reply to the bot continues the conversation")
         if let botReply = await telegram.replies(to: mention).first {
             let followUp = try await telegram.inject(text: "And who pays them?", from: bob, in: group, replyTo: botReply.message)
             answered.append(("a reply to the bot is answered", followUp))
@@ -44,7 +44,7 @@ struct TourScenario {
             summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
         }
 
-        world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
+        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
         if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
             await top.axon.setResponder(SandboxSubnet.failing)
             let text = "@ReplyTensorBot is the subnet still answering?"
@@ -57,13 +57,13 @@ struct TourScenario {
             await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
         }
 
-        world.transcript.section("Telegram: a command answered locally, without the responder")
+        await world.transcript.section("Telegram: a command answered locally, without the responder")
         let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
         answered.append(("/help is answered", help))
         _ = await world.wait { await !telegram.replies(to: help).isEmpty }
         summary.expect("/help never reached the responder", !world.answers.wasAsked { $0.contains("/help") })
 
-        world.transcript.section("Telegram: a model answer that tries to ping everyone")
+        await world.transcript.section("Telegram: a model answer that tries to ping everyone")
         let announce = try await telegram.inject(text: "@ReplyTensorBot announce the release", from: alice, in: group)
         answered.append(("the announcement request is answered", announce))
         _ = await world.wait { await !telegram.replies(to: announce).isEmpty }
@@ -72,7 +72,7 @@ struct TourScenario {
         }
         summary.expect("@everyone, @here and role pings from the model are defused", defused)
 
-        world.transcript.section("Telegram: chatter, someone else's mention, a blocked user, a bot trying to start a loop")
+        await world.transcript.section("Telegram: chatter, someone else's mention, a blocked user, a bot trying to start a loop")
         silent.append(("chatter not addressed to the bot is ignored",
                        try await telegram.inject(text: "nice weather for validating today", from: bob, in: group)))
         silent.append(("a mention of someone else is ignored",

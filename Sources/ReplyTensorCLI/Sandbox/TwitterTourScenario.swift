@@ -15,12 +15,12 @@ struct TwitterTourScenario {
         let bob = await x.addUser(username: "bob_x", name: "Bob")
         var answered: [(String, TwitterEmulator.Tweet)] = []
 
-        world.transcript.section("X: a post that mentions the bot")
+        await world.transcript.section("X: a post that mentions the bot")
         let question = await x.post("@ReplyTensorBot what does a validator do?", from: alice)
         answered.append(("X: a mention is answered", question))
         _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: question.id).isEmpty }
 
-        world.transcript.section("X: a reply to the bot that mentions it again continues the conversation")
+        await world.transcript.section("X: a reply to the bot that mentions it again continues the conversation")
         if let reply = await x.replies(to: question.id).first {
             let followUp = await x.post("@alice_x @ReplyTensorBot and who pays the miners?", from: alice, replyTo: reply.id)
             answered.append(("X: a follow-up in the conversation is answered", followUp))
@@ -31,7 +31,7 @@ struct TwitterTourScenario {
             summary.expect("X: a follow-up in the conversation is answered", false, "the first mention got no reply")
         }
 
-        world.transcript.section("X: a long answer is fitted to 280 weighted characters")
+        await world.transcript.section("X: a long answer is fitted to 280 weighted characters")
         let long = await x.post("@ReplyTensorBot write an essay on subnets", from: bob)
         answered.append(("X: a request for a long answer is answered", long))
         _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: long.id).isEmpty }
@@ -40,7 +40,7 @@ struct TwitterTourScenario {
                        WeightedLength.measure(fitted) <= 280 && fitted.hasSuffix("…"),
                        "weighted \(WeightedLength.measure(fitted))")
 
-        world.transcript.section("X: a post that does not mention the bot")
+        await world.transcript.section("X: a post that does not mention the bot")
         let noise = await x.post("ReplyTensor answers on X now, neat", from: bob)
         try await Task.sleep(for: .milliseconds(2500))
 
