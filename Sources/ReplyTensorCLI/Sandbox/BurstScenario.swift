@@ -49,6 +49,10 @@ struct BurstScenario {
         }
         summary.expect("every mention was answered or recorded with a reason within 90 s", settled)
         try await Self.reliability(world, injected: injected, requireAll: faultRate == 0, summary: &summary)
+        for (platform, latencies) in world.transcript.snapshot.latenciesByPlatform {
+            summary.figures["latency p50 ms \(platform)"] = SandboxSummary.percentile(0.5, of: latencies)?.rounded()
+            summary.figures["latency p95 ms \(platform)"] = SandboxSummary.percentile(0.95, of: latencies)?.rounded()
+        }
         let answered = world.transcript.snapshot.answered
         summary.repliesPerSecond = Double(answered) / max(0.001, (end - start).seconds)
         say(String(format: "  %d replies in %.1f s", answered, (end - start).seconds))

@@ -34,7 +34,10 @@ struct SandboxSummary {
         expectations.append(Expectation(description: description, held: held, detail: detail))
     }
 
-    func percentile(_ p: Double) -> Double? {
+    func percentile(_ p: Double) -> Double? { Self.percentile(p, of: latencies) }
+
+    /// The `p` percentile (0…1) of `values`, in milliseconds.
+    static func percentile(_ p: Double, of latencies: [Duration]) -> Double? {
         guard !latencies.isEmpty else { return nil }
         let sorted = latencies.sorted()
         let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))
@@ -63,7 +66,7 @@ struct SandboxSummary {
         if let repliesPerSecond { lines.append("  replies per second    \(String(format: "%.1f", repliesPerSecond))") }
         if let peakRSSBytes { lines.append("  peak RSS              \(String(format: "%.1f MiB", Double(peakRSSBytes) / 1_048_576))") }
         for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(name.padding(toLength: 22, withPad: " ", startingAt: 0))\(value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value))")
+            lines.append("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0))\(value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value))")
         }
         lines += [
             "",

@@ -10,6 +10,7 @@ final class SandboxTranscript: Sendable {
     struct State {
         var admittedAt: [MentionKey: ContinuousClock.Instant] = [:]
         var latencies: [Duration] = []
+        var latenciesByPlatform: [String: [Duration]] = [:]
         var responderTime: [Duration] = []
         var skipped: [String: Int] = [:]
         var failed: [String: Int] = [:]
@@ -98,7 +99,9 @@ final class SandboxTranscript: Sendable {
                 if let start = state.admittedAt[message.key] {
                     let total = now - start
                     let responder = completion?.latency ?? .zero
-                    state.latencies.append(total > responder ? total - responder : .zero)
+                    let latency = total > responder ? total - responder : .zero
+                    state.latencies.append(latency)
+                    state.latenciesByPlatform["\(message.platform)", default: []].append(latency)
                     state.responderTime.append(responder)
                 }
             }
