@@ -148,7 +148,9 @@ struct BurstScenario {
         }
         let violations = await world.telegram.violations.total + world.twitter.violations.total
             + world.discord.violations.total
-        summary.expect("no platform rate rule was broken", violations == 0, "\(violations) violations")
+        summary.expect("no platform rate rule was broken", violations == 0, violations == 0 ? "0 violations"
+                       : "telegram \(await world.telegram.violations), discord \(await world.discord.violations), "
+                       + "x \(await world.twitter.violations)")
     }
 }
 
