@@ -19,6 +19,7 @@ enum SandboxScenarios {
         default:
             summary = try await TourScenario().play(in: world)
             try await TwitterTourScenario().play(in: world, summary: &summary)
+            await world.subnet.report(in: world, summary: &summary)
         }
         summary.seconds = (ContinuousClock.now - start).seconds
         if name != "crash" {

@@ -71,6 +71,27 @@ final class SandboxSubnet: Sendable {
                              botHotkey: botKeypair.ss58Address)
     }
 
+    /// Prints what each miner answered (HTTP statuses by count) and checks the misbehaving ones were passed over.
+    func report(in world: SandboxWorld, summary: inout SandboxSummary) async {
+        await world.transcript.section("Subnet: what each miner answered the bot")
+        for miner in miners {
+            let statuses = await miner.axon.recorder.requests.map(\.status)
+            let counts = Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count)
+                .sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")
+            world.transcript.say("  uid \(miner.uid) \(miner.behaviour.padding(toLength: 14, withPad: " ", startingAt: 0)) "
+                                 + (counts.isEmpty ? "not asked" : counts))
+            switch miner.behaviour {
+            case "blacklisting":
+                summary.expect("the blacklisting miner refused the bot's hotkey (403) every time",
+                               !statuses.isEmpty && statuses.allSatisfy { $0 == 403 }, counts)
+            case "failing":
+                summary.expect("the failing miner answered 500 every time and was passed over",
+                               !statuses.isEmpty && statuses.allSatisfy { $0 == 500 }, counts)
+            default: break
+            }
+        }
+    }
+
     func stop() async {
         for miner in miners { await miner.axon.stop() }
         await subtensor.stop()
