@@ -8,7 +8,6 @@ import ReplyTensorSandbox
 struct DiscordTourScenario {
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let discord = world.discord
-        let say = world.transcript.say
         let guild = world.discordGuild
         let channel = world.discordChannel
         let bot = discord.bot
@@ -23,12 +22,12 @@ struct DiscordTourScenario {
         var answered: [(String, DiscordEmulator.Message)] = []
         var silent: [(String, DiscordEmulator.Message)] = []
 
-        say("\n— Discord: a mention in a guild channel")
+        await world.transcript.section("Discord: a mention in a guild channel")
         let mention = try await discord.inject("<@\(bot.id)> what does a validator do?", from: carol, in: channel)
         answered.append(("a Discord mention is answered", mention))
         _ = await world.wait { await !discord.replies(to: mention).isEmpty }
 
-        say("\n— Discord: a reply to the bot")
+        await world.transcript.section("Discord: a reply to the bot")
         if let botReply = await discord.replies(to: mention).first,
            let stored = await discord.message(botReply.message.id, in: channel) {
             let followUp = try await discord.inject("and how often?", from: carol, in: channel, replyTo: stored)
@@ -38,21 +37,21 @@ struct DiscordTourScenario {
             summary.expect("a reply to the bot on Discord is answered", false, "the mention got no reply")
         }
 
-        say("\n— Discord: a mention of the bot's role")
+        await world.transcript.section("Discord: a mention of the bot's role")
         if let role = await discord.managedRole(in: guild) {
             let roleMention = try await discord.inject("<@&\(role)> are miners paid per answer?", from: dave, in: channel)
             answered.append(("a mention of the bot's role is answered", roleMention))
             _ = await world.wait { await !discord.replies(to: roleMention).isEmpty }
         }
 
-        say("\n— Discord: a model answer that tries to ping everyone")
+        await world.transcript.section("Discord: a model answer that tries to ping everyone")
         let announce = try await discord.inject("<@\(bot.id)> announce the release", from: dave, in: channel)
         answered.append(("the Discord announcement request is answered", announce))
         _ = await world.wait { await !discord.replies(to: announce).isEmpty }
         let quiet = await discord.replies(to: announce).allSatisfy { $0.allowedParse == [] && $0.contentPings.isEmpty }
         summary.expect("Discord replies are sent with allowed_mentions.parse empty and ping no one", quiet)
 
-        say("\n— Discord: what the bot must leave alone")
+        await world.transcript.section("Discord: chatter, another bot trying to start a loop, a webhook")
         silent.append(("Discord chatter is ignored", try await discord.inject("gm builders", from: dave, in: channel)))
         silent.append(("another Discord bot cannot start a loop",
                        try await discord.inject("<@\(bot.id)> let's talk forever", from: otherBot, in: channel)))

@@ -12,27 +12,40 @@ final class SandboxWorld: Sendable {
     let discord: DiscordEmulator
     let discordGuild: DiscordEmulator.Guild
     let discordChannel: DiscordEmulator.Channel
+    let discordChannels: [DiscordEmulator.Channel]
     let gateway: GatewayEmulator
+    let subnet: SandboxSubnet
+    let answers: SandboxAnswers
+    /// The bot's configuration file (secrets by environment variable name) and the variables it needs.
+    let configText: String
+    let environment: [String: String]
     let assembly: BotAssembly
     let transcript: SandboxTranscript
-    private let engineTask: Task<Void, any Error>
+    private let engineTask: Task<Void, any Error>?
 
     private init(folder: URL, telegram: TelegramEmulator, twitter: TwitterEmulator, discord: DiscordEmulator,
-                 discordGuild: DiscordEmulator.Guild, discordChannel: DiscordEmulator.Channel, gateway: GatewayEmulator,
-                 assembly: BotAssembly, transcript: SandboxTranscript, engineTask: Task<Void, any Error>) {
+                 discordGuild: DiscordEmulator.Guild, discordChannels: [DiscordEmulator.Channel], gateway: GatewayEmulator,
+                 subnet: SandboxSubnet, answers: SandboxAnswers, configText: String, environment: [String: String],
+                 assembly: BotAssembly, transcript: SandboxTranscript, engineTask: Task<Void, any Error>?) {
         self.folder = folder
         self.telegram = telegram
         self.twitter = twitter
         self.discord = discord
         self.discordGuild = discordGuild
-        self.discordChannel = discordChannel
+        self.discordChannel = discordChannels[0]
+        self.discordChannels = discordChannels
         self.gateway = gateway
+        self.subnet = subnet
+        self.answers = answers
+        self.configText = configText
+        self.environment = environment
         self.assembly = assembly
         self.transcript = transcript
         self.engineTask = engineTask
     }
 
-    static func start(transcript: SandboxTranscript) async throws -> SandboxWorld {
+    /// Starts the emulators and the local subnet; `runEngine: false` leaves the bot to a child process.
+    static func start(transcript: SandboxTranscript, runEngine: Bool = true) async throws -> SandboxWorld {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replytensor-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let telegram = try await TelegramEmulator.start()
@@ -41,12 +54,21 @@ final class SandboxWorld: Sendable {
         await twitter.setRateLimit(.mentions, limit: 60, windowSeconds: 15)
         let discord = try await DiscordEmulator.start()
         let discordGuild = await discord.addGuild(name: "Bittensor builders")
-        let discordChannel = await discord.addChannel(in: discordGuild, name: "general")
+        var discordChannels = [await discord.addChannel(in: discordGuild, name: "general")]
+        for index in 1...9 { discordChannels.append(await discord.addChannel(in: discordGuild, name: "lounge-\(index)")) }
+        let answers = SandboxAnswers()
+        await gateway.setAnswer { answers.answer($0.messages.map(\.content), label: "gateway-emulator") }
+        let subnet = try await SandboxSubnet.start(folder: folder, answers: answers)
         transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
         transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
         transcript.say("  Discord HTTP API emulator  \(discord.apiBase)")
         transcript.say("  X API v2 emulator          \(twitter.apiBase)")
-        transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (deterministic local answers, labelled [gateway-emulator])")
+        transcript.say("  local subtensor (JSON-RPC) \(subnet.subtensor.url)  netuid \(SandboxSubnet.netuid), bot hotkey \(subnet.botHotkey)")
+        for miner in subnet.miners {
+            transcript.say("    miner uid \(miner.uid)  \(miner.axon.target.authority)  \(miner.behaviour)")
+        }
+        transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (fallback; deterministic answers labelled [gateway-emulator])")
+        transcript.say("  answers come from the deterministic local responder: [\(SandboxSubnet.label)] or [gateway-emulator]")
         transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
         let text = """
             [bot]
@@ -59,8 +81,9 @@ final class SandboxWorld: Sendable {
             per_chat_per_minute = 30
             daily_replies = 0
             [responder]
-            order = ["gateway"]
+            order = ["subnet", "gateway"]
             timeout_seconds = 10
+            \(subnet.configSection)
             [responder.gateway]
             base_url = "\(gateway.baseURL)"
             api_key_env = "REPLYTENSOR_SANDBOX_GATEWAY_KEY"
@@ -79,7 +102,7 @@ final class SandboxWorld: Sendable {
             consumer_secret_env = "REPLYTENSOR_SANDBOX_X_SECRET"
             access_token_env = "REPLYTENSOR_SANDBOX_X_TOKEN"
             access_token_secret_env = "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET"
-            daily_post_budget = 50
+            daily_post_budget = 1000
             [discord]
             enabled = true
             token_env = "REPLYTENSOR_SANDBOX_DISCORD_TOKEN"
@@ -95,33 +118,36 @@ final class SandboxWorld: Sendable {
             """
         let configURL = folder.appendingPathComponent("sandbox.toml")
         try text.write(to: configURL, atomically: true, encoding: .utf8)
-        let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: [
+        let environment = [
             "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
             "REPLYTENSOR_SANDBOX_X_KEY": twitter.consumerKey, "REPLYTENSOR_SANDBOX_X_SECRET": twitter.consumerSecret,
             "REPLYTENSOR_SANDBOX_X_TOKEN": twitter.accessToken,
             "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET": twitter.accessTokenSecret,
             "REPLYTENSOR_SANDBOX_DISCORD_TOKEN": discord.token,
-        ])
+        ]
+        let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: environment)
         var logger = Logger(label: "replytensor.sandbox")
         logger.logLevel = .critical
         let assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
                                             observer: { transcript.observe($0) })
         let engine = assembly.engine
-        let task = Task { try await engine.run() }
+        let task: Task<Void, any Error>? = runEngine ? Task { try await engine.run() } : nil
         return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, discord: discord,
-                            discordGuild: discordGuild, discordChannel: discordChannel, gateway: gateway, assembly: assembly,
-                            transcript: transcript, engineTask: task)
+                            discordGuild: discordGuild, discordChannels: discordChannels, gateway: gateway,
+                            subnet: subnet, answers: answers, configText: text, environment: environment,
+                            assembly: assembly, transcript: transcript, engineTask: task)
     }
 
     /// Stops the bot gracefully, then the emulators.
     func stop() async {
         assembly.engine.shutdown()
-        _ = try? await engineTask.value
+        _ = try? await engineTask?.value
         try? assembly.store.close()
         await telegram.stop()
         await twitter.stop()
         await discord.stop()
         await gateway.stop()
+        await subnet.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 

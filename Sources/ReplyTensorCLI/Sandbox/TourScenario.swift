@@ -6,13 +6,15 @@ import ReplyTensorSandbox
 struct TourScenario {
     func play(in world: SandboxWorld) async throws -> SandboxSummary {
         let telegram = world.telegram
-        let say = world.transcript.say
         var summary = SandboxSummary(scenario: "tour")
-        await world.gateway.setAnswer { request in
-            request.lastUserMessage.lowercased().contains("announce")
-                ? "@everyone @here big news from <@&1234>! [gateway-emulator]"
-                : GatewayEmulator.echo(request)
+        let essay = String(repeating: "Subnets are markets where miners compete and validators score them. ", count: 12)
+        world.answers.setOverride { question in
+            let lowered = question.lowercased()
+            if lowered.contains("announce") { return "@everyone @here big news from <@&1234>!" }
+            if lowered.contains("essay") { return essay }
+            return nil
         }
+        world.transcript.plan(sections: 17)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -21,35 +23,47 @@ struct TourScenario {
         var answered: [(String, TelegramEmulator.Message)] = []
         var silent: [(String, TelegramEmulator.Message)] = []
 
-        say("\n— Telegram: a question in a private chat")
+        await world.transcript.section("Telegram: a question in a private chat")
         let privateQuestion = try await telegram.inject(text: "What is Bittensor's prompting subnet?", from: alice)
         answered.append(("a private message is answered", privateQuestion))
         _ = await world.wait { await !telegram.replies(to: privateQuestion).isEmpty }
 
-        say("\n— Telegram: a mention in a group")
+        await world.transcript.section("Telegram: a mention in a group")
         let mention = try await telegram.inject(text: "@ReplyTensorBot how are miners scored?", from: bob, in: group)
         answered.append(("a group mention is answered", mention))
         _ = await world.wait { await !telegram.replies(to: mention).isEmpty }
 
-        say("\n— Telegram: a reply to the bot continues the conversation")
+        await world.transcript.section("Telegram: a reply to the bot continues the conversation")
         if let botReply = await telegram.replies(to: mention).first {
             let followUp = try await telegram.inject(text: "And who pays them?", from: bob, in: group, replyTo: botReply.message)
             answered.append(("a reply to the bot is answered", followUp))
             _ = await world.wait { await !telegram.replies(to: followUp).isEmpty }
-            let sawContext = await world.gateway.requests.last?.messages.contains { $0.content.contains("miners") } ?? false
+            let sawContext = world.answers.prompt(asking: "And who pays them?").contains { $0.contains("miners") }
             summary.expect("the reply carried the earlier conversation to the responder", sawContext)
         } else {
             summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
         }
 
-        say("\n— Telegram: a command answered locally, without the responder")
-        let requestsBefore = await world.gateway.requests.count
+        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
+        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
+            await top.axon.setResponder(SandboxSubnet.failing)
+            let text = "@ReplyTensorBot is the subnet still answering?"
+            let failover = try await telegram.inject(text: text, from: alice, in: group)
+            answered.append(("a mention is answered while the top miner fails", failover))
+            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
+            let by = world.transcript.answeredBy(text: text) ?? "nobody"
+            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
+                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
+            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
+        }
+
+        await world.transcript.section("Telegram: a command answered locally, without the responder")
         let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
         answered.append(("/help is answered", help))
         _ = await world.wait { await !telegram.replies(to: help).isEmpty }
-        summary.expect("/help never reached the responder", await world.gateway.requests.count == requestsBefore)
+        summary.expect("/help never reached the responder", !world.answers.wasAsked { $0.contains("/help") })
 
-        say("\n— Telegram: a model answer that tries to ping everyone")
+        await world.transcript.section("Telegram: a model answer that tries to ping everyone")
         let announce = try await telegram.inject(text: "@ReplyTensorBot announce the release", from: alice, in: group)
         answered.append(("the announcement request is answered", announce))
         _ = await world.wait { await !telegram.replies(to: announce).isEmpty }
@@ -58,7 +72,7 @@ struct TourScenario {
         }
         summary.expect("@everyone, @here and role pings from the model are defused", defused)
 
-        say("\n— Telegram: what the bot must leave alone")
+        await world.transcript.section("Telegram: chatter, someone else's mention, a blocked user, a bot trying to start a loop")
         silent.append(("chatter not addressed to the bot is ignored",
                        try await telegram.inject(text: "nice weather for validating today", from: bob, in: group)))
         silent.append(("a mention of someone else is ignored",

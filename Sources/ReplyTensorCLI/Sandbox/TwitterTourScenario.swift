@@ -8,11 +8,6 @@ import TwitterAdapter
 struct TwitterTourScenario {
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let x = world.twitter
-        let say = world.transcript.say
-        let essay = String(repeating: "Subnets are markets where miners compete and validators score them. ", count: 12)
-        await world.gateway.setAnswer { request in
-            request.lastUserMessage.lowercased().contains("essay") ? essay : GatewayEmulator.echo(request)
-        }
         // The bot's first run starts from "now": wait for its first mentions poll.
         let polled = await world.wait(timeout: .seconds(20)) { await !x.recorder.requests(path: "/mentions").isEmpty }
         summary.expect("X: the bot polls its mentions", polled)
@@ -20,23 +15,23 @@ struct TwitterTourScenario {
         let bob = await x.addUser(username: "bob_x", name: "Bob")
         var answered: [(String, TwitterEmulator.Tweet)] = []
 
-        say("\n— X: a post that mentions the bot")
+        await world.transcript.section("X: a post that mentions the bot")
         let question = await x.post("@ReplyTensorBot what does a validator do?", from: alice)
         answered.append(("X: a mention is answered", question))
         _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: question.id).isEmpty }
 
-        say("\n— X: a reply to the bot that mentions it again continues the conversation")
+        await world.transcript.section("X: a reply to the bot that mentions it again continues the conversation")
         if let reply = await x.replies(to: question.id).first {
             let followUp = await x.post("@alice_x @ReplyTensorBot and who pays the miners?", from: alice, replyTo: reply.id)
             answered.append(("X: a follow-up in the conversation is answered", followUp))
             _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: followUp.id).isEmpty }
-            let sawContext = await world.gateway.requests.last?.messages.contains { $0.content.contains("validator") } ?? false
+            let sawContext = world.answers.prompt(asking: "who pays the miners?").contains { $0.contains("validator") }
             summary.expect("X: the follow-up carried the earlier conversation to the responder", sawContext)
         } else {
             summary.expect("X: a follow-up in the conversation is answered", false, "the first mention got no reply")
         }
 
-        say("\n— X: a long answer is fitted to 280 weighted characters")
+        await world.transcript.section("X: a long answer is fitted to 280 weighted characters")
         let long = await x.post("@ReplyTensorBot write an essay on subnets", from: bob)
         answered.append(("X: a request for a long answer is answered", long))
         _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: long.id).isEmpty }
@@ -45,7 +40,7 @@ struct TwitterTourScenario {
                        WeightedLength.measure(fitted) <= 280 && fitted.hasSuffix("…"),
                        "weighted \(WeightedLength.measure(fitted))")
 
-        say("\n— X: a post that does not mention the bot")
+        await world.transcript.section("X: a post that does not mention the bot")
         let noise = await x.post("ReplyTensor answers on X now, neat", from: bob)
         try await Task.sleep(for: .milliseconds(2500))
 
