@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
                           dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "Bittensor",
-                                         "ReplyTensorSandbox", "ReplyTensorHTTP"],
+                                         "ReplyTensorSandbox", "ReplyTensorHTTP", "DiscordAdapter"],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),

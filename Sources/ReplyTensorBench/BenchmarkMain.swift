@@ -3,7 +3,7 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorStore
 
-/// `replytensor-bench [engine|store|telegram|subnet|all]`: prints one JSON object per measurement. `telegram` runs
+/// `replytensor-bench [engine|store|telegram|discord|subnet|all]`: prints one JSON object per measurement. `telegram` runs
 /// the `replytensor` binary built next to it (build both: `swift build -c release`).
 @main
 enum BenchmarkMain {
@@ -12,6 +12,7 @@ enum BenchmarkMain {
         if which == "engine" || which == "all" { try await EngineBenchmark.run() }
         if which == "store" || which == "all" { try await StoreBenchmark.run() }
         if which == "telegram" || which == "all" { try await TelegramBenchmark.run() }
+        if which == "discord" || which == "all" { try await DiscordBenchmark.run() }
         if which == "subnet" || which == "all" { try await SubnetBenchmark.run() }
         if which == "subnet-axon" { try await SubnetBenchmark.serveAxon() }
     }
