@@ -74,6 +74,11 @@ struct MentionProcessor: Sendable {
             observer(.failed(message, reason: "responder: empty answer"))
             return
         }
+        // Wait out the platform's send windows before the mention is marked as posting: a crash while it waits
+        // leaves it resumable, not `unknown` (only a post really on its way may be unknown).
+        while case let wait = try await gate.pending(for: message, rules: rules.sendRules), wait > .zero {
+            try await clock.sleep(for: wait)
+        }
         try await store.beginPosting(message.key, parts: parts, backend: completion?.backend, at: now())
         try await send(message, parts: parts, alreadyPosted: [], adapter: adapter, completion: completion, logger: logger)
     }
@@ -98,6 +103,7 @@ struct MentionProcessor: Sendable {
             let outcome = await Task {
                 try await adapter.post(part, replyingTo: message, part: index, idempotencyKey: "\(key):\(index)")
             }.result
+            try await gate.settle(message)
             switch outcome {
             case .success(let replyID):
                 replyIDs.append(replyID)

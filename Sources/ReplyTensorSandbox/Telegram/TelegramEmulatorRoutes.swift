@@ -146,7 +146,7 @@ struct TelegramEmulatorRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .init(code: status), headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+                        body: ResponseBody(byteBuffer: InvalidUTF8.buffer(body)))
     }
 
     /// Starts a 200 answer and breaks the connection in the middle of the body.
