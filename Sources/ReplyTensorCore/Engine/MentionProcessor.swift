@@ -3,6 +3,9 @@ import Logging
 
 /// Walks one mention from `received` to a final state: guards, plugins, policy, responder, fitting, sending.
 struct MentionProcessor: Sendable {
+    /// Longer than any platform allows (X's long posts: 25,000): such input is hostile and never sent to a responder.
+    static let maxMentionCharacters = 32_000
+
     let configuration: EngineConfiguration
     let store: any BotStore
     let responder: any Responder
@@ -201,6 +204,7 @@ struct MentionProcessor: Sendable {
     func guardReason(_ message: InboundMessage, identity: BotIdentity) async throws -> String? {
         if message.author.id == identity.id { return "guard.own_message" }
         if message.author.isBot { return "guard.bot_author" }
+        if message.text.unicodeScalars.count > Self.maxMentionCharacters { return "guard.too_long" }
         if configuration.maxConsecutiveReplies > 0,
            try await consecutiveBotReplies(above: message) >= configuration.maxConsecutiveReplies {
             return "guard.loop"
