@@ -101,6 +101,7 @@ public actor DiscordAdapter: PlatformAdapter {
         } catch {
             logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
         }
+        try await recordActivity()
         return BotIdentity(platform: .discord, id: user.id, handle: user.username, displayName: user.globalName,
                            extras: ["roles": guilds.values.compactMap(\.managedRole).sorted().joined(separator: ",")])
     }
@@ -115,6 +116,12 @@ public actor DiscordAdapter: PlatformAdapter {
         logger.notice("the last run was active moments ago; waiting for Discord's rate-limit windows to refill",
                       metadata: ["wait_seconds": "\(String(format: "%.1f", wait))"])
         try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+    }
+
+    /// Notes that requests went out just now (the next run waits `restartQuiet` from here).
+    private func recordActivity() async throws {
+        try await environment.state.setValue(String(environment.now().timeIntervalSince1970), for: Self.activeKey,
+                                             platform: .discord, at: environment.now())
     }
 
     func knownBot() async throws -> DiscordUser {
@@ -195,8 +202,7 @@ public actor DiscordAdapter: PlatformAdapter {
         try await report(budget())
         let elapsed = ContinuousClock.now - started
         page.nextPollDelay = max(.zero, configuration.pollInterval - elapsed)
-        try await environment.state.setValue(String(environment.now().timeIntervalSince1970), for: Self.activeKey,
-                                             platform: .discord, at: environment.now())
+        try await recordActivity()
         logger.trace("poll round", metadata: ["requests": "\(requests)", "messages": "\(page.messages.count)",
                                               "elapsed": "\(elapsed)"])
         return page
