@@ -98,7 +98,7 @@ struct WholeBotEndToEndTests {
         if discordViolations.total > 0 {
             let requests = await world.discord.discord.recorder.requests
             for limited in requests where limited.status == 429 {
-                let scope = limited.path.split(separator: "/").prefix(5).joined(separator: "/")
+                let scope = "/" + limited.path.split(separator: "/").prefix(4).joined(separator: "/")
                 for next in requests where next.at > limited.at && next.at < limited.at.addingTimeInterval(1.05)
                     && next.path.hasPrefix(scope) {
                     print("DIAG discord: \(limited.method) \(limited.path) 429 then \(next.method) \(next.path) "

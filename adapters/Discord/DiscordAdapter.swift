@@ -91,6 +91,7 @@ public actor DiscordAdapter: PlatformAdapter {
     /// `GET /users/@me`, then the guilds; `extras["roles"]` lists the bot's managed role ids.
     public func identity() async throws -> BotIdentity {
         try await waitOutPreviousRun()
+        try await recordActivity()  // a crash from here on leaves requests the next run must wait out
         let user = try await client.get("/users/@me", as: DiscordUser.self)
         bot = user
         do {

@@ -111,10 +111,12 @@ public actor SendGate {
                                         reason: "sends in the last \(short) s (a restart waits them out)"))
     }
 
-    /// True while a platform-imposed wait is open for the chat (or globally): no request of any kind then.
+    /// True while a platform-imposed wait is open for the chat (or globally): no request of any kind then. Also
+    /// true just after a crash, until the previous run's short windows have passed (its waits may be unknown).
     public func isBlocked(_ message: InboundMessage) async throws -> Bool {
         try await load(message.platform)
         let date = now()
+        if let until = previousRunUntil[message.platform], until > date { return true }
         return [Self.chatScope(message.chat.id), "global"].contains { scope in
             (blocks[Self.key(message.platform, scope)]?.until ?? .distantPast) > date
         }
