@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ReplyTensorCore
 import Testing
 
@@ -31,17 +30,41 @@ struct SendGateTests {
         #expect(try await !restarted.isBlocked(adapter.makeMessage(id: "2", text: "", chat: "other")))
     }
 
-    @Test("after a start, sends wait out the platform's startup pause (a killed process's sends are not known)")
-    func startupPause() async throws {
-        let start = Date()
-        let clock = Mutex(start)
-        let gate = SendGate(store: MemoryStore(), now: { clock.withLock { $0 } })
-        let message = MemoryAdapter().makeMessage(id: "1", text: "", chat: "a")
-        await gate.start()
-        let wait = try await gate.reserve(for: message, rules: [], startupPause: .seconds(1))
-        #expect(wait > .milliseconds(990) && wait <= .milliseconds(1001))
-        clock.withLock { $0 = start.addingTimeInterval(1.01) }
-        #expect(try await gate.reserve(for: message, rules: [], startupPause: .seconds(1)) == .zero)
-        #expect(try await gate.reserve(for: message, rules: [], startupPause: .zero) == .zero)
+    @Test("a restart (even after kill -9) waits out the previous run's short windows; long ones are not replayed")
+    func shortWindowsSurviveRestart() async throws {
+        let store = MemoryStore()
+        let adapter = MemoryAdapter()
+        let rules = [SendRule(.chat, limit: 1, per: .seconds(1)), SendRule(.groupChat, limit: 20, per: .seconds(60))]
+        let message = adapter.makeMessage(id: "1", text: "", chat: "a")
+        #expect(try await SendGate(store: store, now: { Date() }).reserve(for: message, rules: rules) == .zero)
+        let restarted = SendGate(store: store, now: { Date() })
+        let wait = try await restarted.reserve(for: adapter.makeMessage(id: "2", text: "", chat: "b"), rules: rules)
+        #expect(wait > .milliseconds(900) && wait <= .milliseconds(1600))
+        #expect(try await restarted.isBlocked(message), "no typing either while the last run's windows may be open")
     }
+
+    @Test("a send counts from when its answer came back; pending() looks without counting")
+    func settleMovesTheWindow() async throws {
+        let clock = ManualDate()
+        let gate = SendGate(store: MemoryStore(), now: { clock.value })
+        let adapter = MemoryAdapter()
+        let rules = [SendRule(.chat, limit: 1, per: .seconds(1))]
+        let first = adapter.makeMessage(id: "1", text: "", chat: "a")
+        #expect(try await gate.pending(for: first, rules: rules) == .zero)
+        #expect(try await gate.reserve(for: first, rules: rules) == .zero)
+        clock.advance(0.4)  // the request took 0.4 s
+        try await gate.settle(first)
+        clock.advance(0.7)
+        let second = adapter.makeMessage(id: "2", text: "", chat: "a")
+        let wait = try await gate.pending(for: second, rules: rules)
+        #expect(wait > .milliseconds(250) && wait <= .milliseconds(301), "\(wait)")
+        #expect(try await gate.pending(for: second, rules: rules) == wait, "pending() counted nothing")
+    }
+}
+
+/// A settable clock for the gate.
+private final class ManualDate: @unchecked Sendable {
+    // @unchecked: tests touch it from one task at a time.
+    private(set) var value = Date(timeIntervalSince1970: 1_800_000_000)
+    func advance(_ seconds: TimeInterval) { value = value.addingTimeInterval(seconds) }
 }

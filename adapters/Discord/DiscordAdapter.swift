@@ -41,6 +41,10 @@ public actor DiscordAdapter: PlatformAdapter {
     static let pagesPerRound = 5
     /// State key of the snowflake of the first round: channels created later are read from their creation.
     static let startKey = "poll.started_at_id"
+    /// State key of when the last polling round ended (seconds since 1970): a restart waits Discord's windows out.
+    static let activeKey = "poll.active_at"
+    /// Discord's per-route windows are a few seconds; a round of requests may follow the last record by about two.
+    static let restartQuiet: TimeInterval = 7
 
     struct GuildInfo: Sendable {
         var id: String
@@ -86,6 +90,8 @@ public actor DiscordAdapter: PlatformAdapter {
 
     /// `GET /users/@me`, then the guilds; `extras["roles"]` lists the bot's managed role ids.
     public func identity() async throws -> BotIdentity {
+        try await waitOutPreviousRun()
+        try await recordActivity()  // a crash from here on leaves requests the next run must wait out
         let user = try await client.get("/users/@me", as: DiscordUser.self)
         bot = user
         do {
@@ -96,8 +102,27 @@ public actor DiscordAdapter: PlatformAdapter {
         } catch {
             logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
         }
+        try await recordActivity()
         return BotIdentity(platform: .discord, id: user.id, handle: user.username, displayName: user.globalName,
                            extras: ["roles": guilds.values.compactMap(\.managedRole).sorted().joined(separator: ",")])
+    }
+
+    /// Bucket counts live in memory: after a crash the next run cannot know how full the last run left them, so it
+    /// waits until they have certainly refilled (a few seconds) instead of sending into an exhausted bucket.
+    private func waitOutPreviousRun() async throws {
+        guard let stored = try await environment.state.value(Self.activeKey, for: .discord),
+              let last = Double(stored) else { return }
+        let wait = last + Self.restartQuiet - environment.now().timeIntervalSince1970
+        guard wait > 0, wait <= Self.restartQuiet else { return }
+        logger.notice("the last run was active moments ago; waiting for Discord's rate-limit windows to refill",
+                      metadata: ["wait_seconds": "\(String(format: "%.1f", wait))"])
+        try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+    }
+
+    /// Notes that requests went out just now (the next run waits `restartQuiet` from here).
+    private func recordActivity() async throws {
+        try await environment.state.setValue(String(environment.now().timeIntervalSince1970), for: Self.activeKey,
+                                             platform: .discord, at: environment.now())
     }
 
     func knownBot() async throws -> DiscordUser {
@@ -178,6 +203,7 @@ public actor DiscordAdapter: PlatformAdapter {
         try await report(budget())
         let elapsed = ContinuousClock.now - started
         page.nextPollDelay = max(.zero, configuration.pollInterval - elapsed)
+        try await recordActivity()
         logger.trace("poll round", metadata: ["requests": "\(requests)", "messages": "\(page.messages.count)",
                                               "elapsed": "\(elapsed)"])
         return page

@@ -95,8 +95,14 @@ struct DiscordClient: Sendable {
     }
 
     func decode<Value: Decodable>(_ response: HTTPResponse, path: String, as _: Value.Type) throws -> Value {
+        var body = response.body
+        if let repaired = body.repairedUTF8 {
+            logger.warning("answer is not valid UTF-8; bad bytes replaced with U+FFFD",
+                           metadata: ["http.route": "GET \(DiscordRoute(method: "GET", path: path).template)"])
+            body = repaired
+        }
         do {
-            return try DiscordCoding.decoder().decode(Value.self, from: response.body)
+            return try DiscordCoding.decoder().decode(Value.self, from: body)
         } catch {
             throw BotError(.decoding, "GET \(DiscordRoute(method: "GET", path: path).template): malformed answer "
                                + "(\(DiscordCoding.describe(error)), \(response.body.count) bytes)",

@@ -52,6 +52,8 @@ actor DiscordRateLimiter {
     private(set) var invalidTotal = 0
 
     static let invalidWindow: Duration = .seconds(600)
+    /// The window assumed for an exhausted bucket whose reset no answer told (per-route windows are a few seconds).
+    static let unknownWindow: Duration = .seconds(5)
 
     init(globalPerSecond: Int, softLimit: Int, hardLimit: Int) {
         self.globalPerSecond = globalPerSecond
@@ -118,6 +120,13 @@ actor DiscordRateLimiter {
         inFlight.remove(ticket.lock)
         let now = clock.now
         recent[ticket.id]?.end = now
+        if headers["x-ratelimit-reset-after"] == nil, status != 429, let key = ticket.bucketKey, var bucket = buckets[key],
+           bucket.remaining <= 0, bucket.resetAt == nil {
+            // An answer without rate-limit headers (a transport failure, a 5xx) cannot say when the window ends, and
+            // without a reset no request of this bucket would ever leave again: assume Discord's longest route window.
+            bucket.resetAt = now + Self.unknownWindow
+            buckets[key] = bucket
+        }
         guard let status else { return }
         if let hash = headers["x-ratelimit-bucket"], !hash.isEmpty {
             routeBuckets[ticket.route.key] = hash

@@ -43,7 +43,7 @@ public actor TelegramAdapter: PlatformAdapter {
                 SendRule(.groupChat, limit: 20, per: .seconds(61)),
                 SendRule(.global, limit: 28, per: .seconds(1)),
             ],
-            idempotentPost: false, startupPause: .seconds(1))
+            idempotentPost: false)
     }
 
     // MARK: Identity
@@ -85,21 +85,27 @@ public actor TelegramAdapter: PlatformAdapter {
         let offset = cursors[Self.offsetCursor].flatMap { Int64($0) }
         let response = try await getUpdates(offset: offset, retryAfterWebhookDeletion: true)
         let decoder = TelegramDecoding.decoder()
+        var page = PollPage(nextPollDelay: .zero)
+        var body = response.body
+        if let repaired = body.repairedUTF8 {
+            logger.warning("getUpdates answer is not valid UTF-8; bad bytes replaced with U+FFFD")
+            page.rejected.append(RejectedInput(reason: "invalid UTF-8", detail: "getUpdates answer repaired"))
+            body = repaired
+        }
         let envelope: TelegramEnvelope<[TelegramUpdateSlot]>
         do {
-            envelope = try decoder.decode(TelegramEnvelope<[TelegramUpdateSlot]>.self, from: response.body)
+            envelope = try decoder.decode(TelegramEnvelope<[TelegramUpdateSlot]>.self, from: body)
         } catch {
             let reason = TelegramDecoding.describe(error)
             logger.warning("getUpdates answer is not valid JSON; offset kept",
                            metadata: ["error": "\(reason)", "http.bytes": "\(response.body.count)"])
-            return PollPage(rejected: [RejectedInput(reason: "malformed getUpdates answer", detail: reason)],
+            return PollPage(rejected: page.rejected + [RejectedInput(reason: "malformed getUpdates answer", detail: reason)],
                             nextPollDelay: .seconds(1))
         }
         guard envelope.ok, let slots = envelope.result else {
             throw BotError(.decoding, "getUpdates answered ok=\(envelope.ok) without a result", platform: .telegram)
         }
         let addressing = TelegramAddressing(botID: bot.id, botUsername: bot.username)
-        var page = PollPage(nextPollDelay: .zero)
         var highest = offset.map { $0 &- 1 }
         for slot in slots {
             switch slot {

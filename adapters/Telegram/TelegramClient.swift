@@ -87,11 +87,13 @@ struct TelegramClient: Sendable {
     func decode<Result: Decodable>(_ response: HTTPResponse, method: String, as _: Result.Type) throws
         -> Swift.Result<Result, TelegramAPIFailure> {
         let decoder = TelegramDecoding.decoder()
-        if response.isSuccess, let envelope = try? decoder.decode(TelegramEnvelope<Result>.self, from: response.body),
+        // Bad bytes in an echoed message (e.g. `reply_to_message`) must not make a delivered post look lost.
+        let body = response.body.repairedUTF8 ?? response.body
+        if response.isSuccess, let envelope = try? decoder.decode(TelegramEnvelope<Result>.self, from: body),
            envelope.ok, let result = envelope.result {
             return .success(result)
         }
-        if let envelope = try? decoder.decode(TelegramErrorEnvelope.self, from: response.body),
+        if let envelope = try? decoder.decode(TelegramErrorEnvelope.self, from: body),
            envelope.ok == false || !response.isSuccess {
             let status = envelope.errorCode ?? (response.isSuccess ? 400 : response.status)
             let description = scrub(envelope.description ?? "HTTP \(response.status)")

@@ -149,9 +149,15 @@ public actor TwitterAdapter: PlatformAdapter {
                 break pages
             }
             try check(response, what: "mentions")
-            let envelope: XEnvelope<[XTweet]>
+            var body = response.body
+            if let repaired = body.repairedUTF8 {
+                logger.warning("mentions answer is not valid UTF-8; bad bytes replaced with U+FFFD")
+                rejected.append(RejectedInput(reason: "invalid UTF-8", detail: "mentions answer repaired"))
+                body = repaired
+            }
+            let envelope: XEnvelope<[XSlot<XTweet>]>
             do {
-                envelope = try JSONDecoder().decode(XEnvelope<[XTweet]>.self, from: response.body)
+                envelope = try JSONDecoder().decode(XEnvelope<[XSlot<XTweet>]>.self, from: body)
             } catch {
                 logger.warning("mentions answer is not readable; cursor kept", metadata: ["error": "\(error)"])
                 rejected.append(RejectedInput(reason: "malformed mentions answer", detail: "\(error)"))
@@ -159,9 +165,17 @@ public actor TwitterAdapter: PlatformAdapter {
             }
             for user in envelope.includes?.users ?? [] { users[user.id] = user }
             for tweet in envelope.includes?.tweets ?? [] { included[tweet.id] = tweet }
-            tweets += envelope.data ?? []
             newest = TweetID.newer(newest, envelope.meta?.newest_id)
-            for tweet in envelope.data ?? [] { newest = TweetID.newer(newest, tweet.id) }
+            for slot in envelope.data ?? [] {
+                switch slot {
+                case .value(let tweet):
+                    tweets.append(tweet)
+                    newest = TweetID.newer(newest, tweet.id)
+                case .invalid(let id, let reason):
+                    logger.warning("malformed post skipped", metadata: ["tweet.id": "\(id ?? "?")", "error": "\(reason)"])
+                    rejected.append(RejectedInput(reason: "malformed post", detail: "\(id ?? "?"): \(reason)"))
+                }
+            }
             token = envelope.meta?.next_token
             if token == nil || (firstRun && configuration.backfillOnFirstRun) {
                 complete = true

@@ -64,7 +64,6 @@ public final class Engine: Sendable {
 
     /// Runs until `shutdown()` or cancellation. Throws when every adapter stopped on a fatal error.
     public func run() async throws {
-        await processor.gate.start()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.runWorkers() }
             group.addTask {

@@ -3,6 +3,9 @@ import Logging
 
 /// Walks one mention from `received` to a final state: guards, plugins, policy, responder, fitting, sending.
 struct MentionProcessor: Sendable {
+    /// Longer than any platform allows (X's long posts: 25,000): such input is hostile and never sent to a responder.
+    static let maxMentionCharacters = 32_000
+
     let configuration: EngineConfiguration
     let store: any BotStore
     let responder: any Responder
@@ -74,6 +77,11 @@ struct MentionProcessor: Sendable {
             observer(.failed(message, reason: "responder: empty answer"))
             return
         }
+        // Wait out the platform's send windows before the mention is marked as posting: a crash while it waits
+        // leaves it resumable, not `unknown` (only a post really on its way may be unknown).
+        while case let wait = try await gate.pending(for: message, rules: rules.sendRules), wait > .zero {
+            try await clock.sleep(for: wait)
+        }
         try await store.beginPosting(message.key, parts: parts, backend: completion?.backend, at: now())
         try await send(message, parts: parts, alreadyPosted: [], adapter: adapter, completion: completion, logger: logger)
     }
@@ -87,7 +95,7 @@ struct MentionProcessor: Sendable {
         var backoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
         while replyIDs.count < parts.count {
             let index = replyIDs.count
-            let wait = try await gate.reserve(for: message, rules: rules.sendRules, startupPause: rules.startupPause)
+            let wait = try await gate.reserve(for: message, rules: rules.sendRules)
             if wait > .zero {
                 try await clock.sleep(for: wait)
                 continue
@@ -98,6 +106,7 @@ struct MentionProcessor: Sendable {
             let outcome = await Task {
                 try await adapter.post(part, replyingTo: message, part: index, idempotencyKey: "\(key):\(index)")
             }.result
+            try await gate.settle(message)
             switch outcome {
             case .success(let replyID):
                 replyIDs.append(replyID)
@@ -195,6 +204,7 @@ struct MentionProcessor: Sendable {
     func guardReason(_ message: InboundMessage, identity: BotIdentity) async throws -> String? {
         if message.author.id == identity.id { return "guard.own_message" }
         if message.author.isBot { return "guard.bot_author" }
+        if message.text.unicodeScalars.count > Self.maxMentionCharacters { return "guard.too_long" }
         if configuration.maxConsecutiveReplies > 0,
            try await consecutiveBotReplies(above: message) >= configuration.maxConsecutiveReplies {
             return "guard.loop"

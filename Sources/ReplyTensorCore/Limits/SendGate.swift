@@ -2,22 +2,26 @@ import Foundation
 
 /// Paces sends per platform: the platform's `SendRule`s (sliding windows) and persisted "blocked until" waits
 /// (429 `retry_after`), so no request goes into a chat while its wait is open — not even after a restart.
+/// Send history is kept in memory; for windows of a few seconds (Telegram's 1 per second per chat, 30 per second) a
+/// durable "recent send" marker makes the first run after a crash wait the last run's windows out once.
 public actor SendGate {
+    /// The scope of the persisted marker: sends went out until `until` minus the short window.
+    public static let recentSendScope = "recent-send"
+    private static let shortWindow: TimeInterval = 5
     private let store: any RateLimitStore
     private let now: @Sendable () -> Date
     private var blocks: [String: RateBlock] = [:]
+    /// The previous run's marker (no send before it ends), and this run's persisted one.
+    private var previousRunUntil: [Platform: Date] = [:]
+    private var markedUntil: [Platform: Date] = [:]
+    /// Sends reserved and not yet settled: when, in which windows, and the longest short window of their rules.
+    private var reservations: [MentionKey: (date: Date, keys: [String], short: TimeInterval?)] = [:]
     private var history: [String: [Date]] = [:]
     private var loaded: Set<Platform> = []
-    private var startedAt: Date?
 
     public init(store: any RateLimitStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
-    }
-
-    /// Marks the start of this process's sending (the engine calls it when it starts): `startupPause` counts from here.
-    public func start() {
-        startedAt = now()
     }
 
     static func chatScope(_ chatID: String) -> String { "chat:\(chatID)" }
@@ -26,22 +30,31 @@ public actor SendGate {
     private func load(_ platform: Platform) async throws {
         guard !loaded.contains(platform) else { return }
         for block in try await store.blocks(for: platform, activeAt: now()) {
-            blocks[Self.key(platform, block.scope)] = block
+            if block.scope == Self.recentSendScope {
+                previousRunUntil[platform] = block.until
+            } else {
+                blocks[Self.key(platform, block.scope)] = block
+            }
         }
         loaded.insert(platform)
     }
 
     /// How long a send to `message`'s chat must wait now; zero means a send may go, and it is then counted.
-    public func reserve(for message: InboundMessage, rules: [SendRule], startupPause: Duration = .zero) async throws
-        -> Duration {
+    public func reserve(for message: InboundMessage, rules: [SendRule]) async throws -> Duration {
+        try await evaluate(message, rules: rules, reserving: true)
+    }
+
+    /// How long a send to `message`'s chat would wait now, without counting one.
+    public func pending(for message: InboundMessage, rules: [SendRule]) async throws -> Duration {
+        try await evaluate(message, rules: rules, reserving: false)
+    }
+
+    private func evaluate(_ message: InboundMessage, rules: [SendRule], reserving: Bool) async throws -> Duration {
         try await load(message.platform)
         let date = now()
         let platform = message.platform
         let chatScope = Self.chatScope(message.chat.id)
         var wait: TimeInterval = 0
-        if let startedAt, startupPause > .zero {
-            wait = max(0, startedAt.addingTimeInterval(startupPause.seconds).timeIntervalSince(date))
-        }
         for scope in [chatScope, "global"] {
             if let block = blocks[Self.key(platform, scope)], block.until > date {
                 wait = max(wait, block.until.timeIntervalSince(date))
@@ -61,20 +74,49 @@ public actor SendGate {
             let interval = rule.interval.seconds
             let recent = (history[key] ?? []).filter { date.timeIntervalSince($0) < interval }
             history[key] = recent
-            if recent.count >= rule.limit, let oldest = recent.first {
+            if recent.count >= rule.limit, let oldest = recent.min() {
                 wait = max(wait, interval - date.timeIntervalSince(oldest))
             }
             windows.append((key, rule))
         }
+        if let until = previousRunUntil[platform], until > date { wait = max(wait, until.timeIntervalSince(date)) }
         if wait > 0 { return .milliseconds(Int64((wait * 1000).rounded(.up)) + 1) }
+        guard reserving else { return .zero }
         for (key, _) in windows { history[key, default: []].append(date) }
+        let short = rules.map(\.interval.seconds).filter { $0 <= Self.shortWindow }.max()
+        reservations[message.key] = (date, windows.map(\.0), short)
+        try await mark(platform, at: date, short: short)
         return .zero
     }
 
-    /// True while a platform-imposed wait is open for the chat (or globally): no request of any kind then.
+    /// Counts the send reserved for `message` from when its answer came back: the platform counted it on arrival,
+    /// somewhere between the reservation and now, so windows measured from now never overlap at the platform (a
+    /// slow request would otherwise let the next one arrive less than a window later).
+    public func settle(_ message: InboundMessage) async throws {
+        guard let reservation = reservations.removeValue(forKey: message.key) else { return }
+        let date = now()
+        for key in reservation.keys {
+            if let index = history[key]?.lastIndex(of: reservation.date) { history[key]?[index] = date }
+        }
+        try await mark(message.platform, at: date, short: reservation.short)
+    }
+
+    /// Persists "sends until `date`" for the next run when the marker would not cover `short` seconds past it.
+    private func mark(_ platform: Platform, at date: Date, short: TimeInterval?) async throws {
+        guard let short, (markedUntil[platform] ?? .distantPast) < date.addingTimeInterval(short) else { return }
+        // At most a few writes a second: the marker runs half a second ahead.
+        let until = date.addingTimeInterval(short + 0.5)
+        markedUntil[platform] = until
+        try await store.block(RateBlock(platform: platform, scope: Self.recentSendScope, until: until,
+                                        reason: "sends in the last \(short) s (a restart waits them out)"))
+    }
+
+    /// True while a platform-imposed wait is open for the chat (or globally): no request of any kind then. Also
+    /// true just after a crash, until the previous run's short windows have passed (its waits may be unknown).
     public func isBlocked(_ message: InboundMessage) async throws -> Bool {
         try await load(message.platform)
         let date = now()
+        if let until = previousRunUntil[message.platform], until > date { return true }
         return [Self.chatScope(message.chat.id), "global"].contains { scope in
             (blocks[Self.key(message.platform, scope)]?.until ?? .distantPast) > date
         }

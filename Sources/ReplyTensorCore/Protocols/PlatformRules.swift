@@ -55,18 +55,14 @@ public struct PlatformRules: Sendable {
     public var sendRules: [SendRule]
     /// True when a post carries an idempotency key the platform honours, so a resend after a crash is safe.
     public var idempotentPost: Bool
-    /// After a start, the first send waits this long: the sends of a process that was just killed are not in the
-    /// windows of `sendRules` (they live in memory), so short windows are let run out first.
-    public var startupPause: Duration
 
     public init(length: LengthRule, overflow: Overflow = .split, maxParts: Int = 4, typingInterval: Duration? = nil,
-                sendRules: [SendRule] = [], idempotentPost: Bool = false, startupPause: Duration = .zero) {
+                sendRules: [SendRule] = [], idempotentPost: Bool = false) {
         self.length = length
         self.overflow = overflow
         self.maxParts = maxParts
         self.typingInterval = typingInterval
         self.sendRules = sendRules
         self.idempotentPost = idempotentPost
-        self.startupPause = startupPause
     }
 }

@@ -70,6 +70,8 @@ extension DiscordEmulator {
         public var retryAfterIgnored = 0
         /// Requests without the required `User-Agent: DiscordBot (url, version)`.
         public var badUserAgent = 0
+        /// Requests into exhausted buckets by route template (where `exhaustedBucket` came from).
+        public var exhaustedByRoute: [String: Int] = [:]
 
         public var total: Int { exhaustedBucket + globalExcess + retryAfterIgnored + badUserAgent }
         public init() {}

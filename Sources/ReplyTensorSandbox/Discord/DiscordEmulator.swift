@@ -115,6 +115,14 @@ public final class DiscordEmulator: Sendable {
                                pingReplied: pingReplied, webhook: webhook, type: type)
     }
 
+    /// A message in `channel` whose JSON object (in message lists) `make` writes from the allocated id: wrong types,
+    /// missing fields, gigantic content (for malformed input tests). Returns the id.
+    @discardableResult
+    public func injectRaw(in channel: Channel, from user: User, _ make: @escaping @Sendable (String) -> String)
+        async throws -> String {
+        try await state.injectRaw(channelID: channel.id, authorID: user.id, make)
+    }
+
     /// The mention markup of a user.
     public static func mention(_ user: User) -> String { "<@\(user.id)>" }
 

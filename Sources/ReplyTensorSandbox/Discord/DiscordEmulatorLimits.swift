@@ -63,6 +63,7 @@ struct DiscordEmulatorLimits {
                        "X-RateLimit-Reset": String(format: "%.3f", now.timeIntervalSince1970 + resetAfter)]
         if window.count >= rule.limit {
             violations.exhaustedBucket += 1
+            violations.exhaustedByRoute[template, default: 0] += 1
             headers["X-RateLimit-Remaining"] = "0"
             headers["X-RateLimit-Scope"] = "user"
             windows[bucketKey] = window

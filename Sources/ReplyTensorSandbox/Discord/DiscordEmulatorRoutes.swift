@@ -177,7 +177,7 @@ struct DiscordEmulatorRoutes: Sendable {
         var fields = fields(headers)
         fields[.contentType] = "application/json"
         return Response(status: .init(code: status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+                        body: ResponseBody(byteBuffer: InvalidUTF8.buffer(body)))
     }
 
     /// Starts a 200 answer and breaks the connection in the middle of the body.

@@ -50,6 +50,8 @@ actor DiscordEmulatorState {
     var messageContentIntent = false
     var nonceWindow: TimeInterval = 600
     var postAnswerDelay: Duration = .zero
+    /// Message ids whose JSON object is written verbatim (malformed input).
+    var rawMessages: [String: String] = [:]
     var limits = DiscordEmulatorLimits()
     private var lastSnowflake: UInt64 = 0
 
@@ -283,6 +285,13 @@ actor DiscordEmulatorState {
         return .noContent
     }
 
+    func injectRaw(channelID: String, authorID: String, _ make: @Sendable (String) -> String) throws -> String {
+        let message = try inject(content: "", authorID: authorID, channelID: channelID, replyTo: nil,
+                                 pingReplied: false, webhook: false, type: nil)
+        rawMessages[message.id] = make(message.id)
+        return message.id
+    }
+
     // MARK: Reading
 
     func channelMessages(for bot: User, channelID: String, query: [String: String]) -> DiscordEmulatorRoutes.Answer {
@@ -422,7 +431,9 @@ actor DiscordEmulatorState {
         return object
     }
 
-    func messageJSON(_ message: Message, for bot: User) -> String { Self.json(messageObject(message, for: bot)) }
+    func messageJSON(_ message: Message, for bot: User) -> String {
+        rawMessages[message.id] ?? Self.json(messageObject(message, for: bot))
+    }
 
     static func timestamp(_ id: String) -> String {
         let milliseconds = ((UInt64(id) ?? 0) >> 22) + 1_420_070_400_000

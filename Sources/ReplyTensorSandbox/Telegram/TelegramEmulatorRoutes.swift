@@ -38,6 +38,11 @@ struct TelegramEmulatorRoutes: Sendable {
                     await state.noteRetryAfter(scope: "chat:\(chatID)", seconds: retry)
                 }
                 return Self.error(429, "Too Many Requests: retry after \(retry)", retryAfter: retry)
+            case .stall(let duration) where method == "sendmessage" || method == "sendchataction":
+                // A slow answer: Telegram acts on (and counts) the request when it arrives; the answer comes late.
+                let response = await dispatch(method, params)
+                try? await Task.sleep(for: duration)
+                return response
             case .stall(let duration):
                 try? await Task.sleep(for: duration)
             case .malformedJSON:
@@ -46,7 +51,10 @@ struct TelegramEmulatorRoutes: Sendable {
                 return Self.dropped()
             }
         }
+        return await dispatch(method, params)
+    }
 
+    private func dispatch(_ method: String, _ params: TelegramEmulator.Params) async -> Response {
         switch method {
         case "getme":
             return Self.ok(TelegramEmulatorState.json(state.bot))
@@ -146,7 +154,7 @@ struct TelegramEmulatorRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .init(code: status), headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+                        body: ResponseBody(byteBuffer: InvalidUTF8.buffer(body)))
     }
 
     /// Starts a 200 answer and breaks the connection in the middle of the body.

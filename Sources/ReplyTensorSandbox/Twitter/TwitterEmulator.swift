@@ -75,6 +75,13 @@ public final class TwitterEmulator: Sendable {
         await state.create(text: text, authorID: user.id, replyTo: replyTo, quote: quote)
     }
 
+    /// A mention of the bot by `user` whose object in mention pages is the JSON `make` writes from the allocated id:
+    /// wrong types, missing fields (for malformed input tests; it must be a JSON object). Returns the id.
+    @discardableResult
+    public func postRaw(from user: User, _ make: @Sendable (String) -> String) async -> String {
+        await state.createRaw(authorID: user.id, mentioning: bot.username, make)
+    }
+
     public func tweet(_ id: String) async -> Tweet? { await state.tweet(id) }
     public var tweets: [Tweet] { get async { await state.all } }
     /// Every post of the bot, oldest first.

@@ -133,8 +133,15 @@ struct TwitterEmulatorRoutes: Sendable {
         var meta: [String: Any] = ["result_count": slice.count]
         var body: [String: Any] = [:]
         if !slice.isEmpty {
-            var objects: [[String: Any]] = []
-            for tweet in slice { objects.append(await Self.object(tweet, fields: query["tweet.fields"])) }
+            var objects: [Any] = []
+            for tweet in slice {
+                if let raw = await state.rawObjects[tweet.id],
+                   let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) {
+                    objects.append(object)
+                } else {
+                    objects.append(await Self.object(tweet, fields: query["tweet.fields"]))
+                }
+            }
             body["data"] = objects
             meta["newest_id"] = slice.first!.id
             meta["oldest_id"] = slice.last!.id
@@ -254,7 +261,7 @@ struct TwitterEmulatorRoutes: Sendable {
         fields[.contentType] = "application/json; charset=utf-8"
         for (name, value) in headers { fields[HTTPFields.Element.Name(name)!] = value }
         return Response(status: .init(code: status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+                        body: ResponseBody(byteBuffer: InvalidUTF8.buffer(body)))
     }
 
     static func dropped() -> Response {

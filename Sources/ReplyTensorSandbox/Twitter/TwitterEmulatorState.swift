@@ -29,6 +29,8 @@ actor TwitterEmulatorState {
     private(set) var violations = TwitterEmulator.Violations()
     var allowThreadContinuation = true
     var mentionsCap = 800
+    /// Post ids whose object in pages is this JSON (malformed input).
+    var rawObjects: [String: String] = [:]
 
     init(bot: User, signature: TwitterEmulatorSignature, clientID: String, clientSecret: String) {
         self.bot = bot
@@ -116,6 +118,12 @@ actor TwitterEmulatorState {
 
     static func isNameChar(_ scalar: Unicode.Scalar) -> Bool {
         scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+    }
+
+    func createRaw(authorID: String, mentioning handle: String, _ make: @Sendable (String) -> String) -> String {
+        let tweet = create(text: "@\(handle) (raw)", authorID: authorID, replyTo: nil, quote: nil)
+        rawObjects[tweet.id] = make(tweet.id)
+        return tweet.id
     }
 
     func tweet(_ id: String) -> Tweet? { tweets[id] }
