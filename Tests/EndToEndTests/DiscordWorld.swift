@@ -32,23 +32,7 @@ struct DiscordWorld {
     /// Writes `replytensor.toml` into `folder` (default: the world's); `extra` is appended verbatim.
     func writeConfig(folder: URL? = nil, tokenEnv: String = "E2E_DISCORD_TOKEN", logLevel: String = "info",
                      botExtra: String = "", extra: String = "") throws {
-        let text = """
-            [bot]
-            store = "bot.sqlite"
-            max_concurrent_replies = 8
-            shutdown_grace_seconds = 15
-            \(botExtra)
-            [limits]
-            per_user_per_hour = 0
-            per_chat_per_minute = 0
-            daily_replies = 0
-            [responder]
-            order = ["gateway"]
-            timeout_seconds = 5
-            [responder.gateway]
-            base_url = "\(gateway.baseURL)"
-            api_key_env = "E2E_GATEWAY_KEY"
-            model = "replytensor-emulator"
+        try E2EConfig.write(E2EConfig.common(gateway: gateway, botExtra: botExtra), """
             [discord]
             enabled = true
             token_env = "\(tokenEnv)"
@@ -58,9 +42,7 @@ struct DiscordWorld {
             [log]
             level = "\(logLevel)"
             \(extra)
-            """
-        try text.write(to: (folder ?? self.folder).appendingPathComponent("replytensor.toml"), atomically: true,
-                       encoding: .utf8)
+            """, to: folder ?? self.folder)
     }
 
     func startBot(folder: URL? = nil, environment extra: [String: String] = [:]) throws -> BotProcess {

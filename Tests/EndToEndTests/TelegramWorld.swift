@@ -27,22 +27,7 @@ struct TelegramWorld {
 
     /// Writes `replytensor.toml` for the binary; `extra` is appended verbatim.
     func writeConfig(logLevel: String = "info", maxParts: Int = 4, pollTimeoutSeconds: Int = 5, extra: String = "") throws {
-        let text = """
-            [bot]
-            store = "bot.sqlite"
-            max_concurrent_replies = 8
-            shutdown_grace_seconds = 15
-            [limits]
-            per_user_per_hour = 0
-            per_chat_per_minute = 0
-            daily_replies = 0
-            [responder]
-            order = ["gateway"]
-            timeout_seconds = 5
-            [responder.gateway]
-            base_url = "\(gateway.baseURL)"
-            api_key_env = "E2E_GATEWAY_KEY"
-            model = "replytensor-emulator"
+        try E2EConfig.write(E2EConfig.common(gateway: gateway), """
             [telegram]
             enabled = true
             token_env = "E2E_TELEGRAM_TOKEN"
@@ -52,8 +37,7 @@ struct TelegramWorld {
             [log]
             level = "\(logLevel)"
             \(extra)
-            """
-        try text.write(to: folder.appendingPathComponent("replytensor.toml"), atomically: true, encoding: .utf8)
+            """, to: folder)
     }
 
     func startBot() throws -> BotProcess { try BotProcess(["run"], folder: folder, environment: environment) }

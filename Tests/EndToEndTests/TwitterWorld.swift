@@ -31,41 +31,14 @@ struct TwitterWorld {
 
     func writeConfig(auth: String = "oauth1", budget: Int = 0, thread: Bool = false, reconcile: Bool = false,
                      logLevel: String = "info") throws {
-        let text = """
-            [bot]
-            store = "bot.sqlite"
-            max_concurrent_replies = 4
-            shutdown_grace_seconds = 15
-            [limits]
-            per_user_per_hour = 0
-            per_chat_per_minute = 0
-            daily_replies = 0
-            [responder]
-            order = ["gateway"]
-            timeout_seconds = 5
-            [responder.gateway]
-            base_url = "\(gateway.baseURL)"
-            api_key_env = "E2E_GATEWAY_KEY"
-            model = "replytensor-emulator"
-            [twitter]
-            enabled = true
-            api_base = "\(x.apiBase)"
-            auth = "\(auth)"
-            consumer_key_env = "E2E_X_CONSUMER_KEY"
-            consumer_secret_env = "E2E_X_CONSUMER_SECRET"
-            access_token_env = "E2E_X_ACCESS_TOKEN"
-            access_token_secret_env = "E2E_X_ACCESS_SECRET"
-            client_id_env = "E2E_X_CLIENT_ID"
-            client_secret_env = "E2E_X_CLIENT_SECRET"
-            refresh_token_env = "E2E_X_REFRESH"
-            poll_interval_seconds = 0
+        try E2EConfig.write(E2EConfig.common(gateway: gateway, maxConcurrent: 4),
+                            E2EConfig.twitter(apiBase: x.apiBase, auth: auth), """
             daily_post_budget = \(budget)
             thread_replies = \(thread)
             reconcile_posting = \(reconcile)
             [log]
             level = "\(logLevel)"
-            """
-        try text.write(to: folder.appendingPathComponent("replytensor.toml"), atomically: true, encoding: .utf8)
+            """, to: folder)
     }
 
     func startBot() throws -> BotProcess { try BotProcess(["run"], folder: folder, environment: environment) }

@@ -82,22 +82,9 @@ struct WholeBotWorld {
 
     /// Writes `replytensor.toml` with the three platforms and both responders.
     func writeConfig(graceSeconds: Int = 15, allowPrivateAxons: Bool = true, logLevel: String = "info") throws {
-        let text = """
-            [bot]
-            store = "bot.sqlite"
-            max_concurrent_replies = 8
-            shutdown_grace_seconds = \(graceSeconds)
-            [limits]
-            per_user_per_hour = 0
-            per_chat_per_minute = 0
-            daily_replies = 0
-            [responder]
-            order = ["subnet", "gateway"]
-            timeout_seconds = 4
-            [responder.gateway]
-            base_url = "\(gateway.baseURL)"
-            api_key_env = "E2E_GATEWAY_KEY"
-            model = "replytensor-emulator"
+        let common = E2EConfig.common(gateway: gateway, graceSeconds: graceSeconds, order: #"["subnet", "gateway"]"#,
+                                      timeoutSeconds: 4)
+        try E2EConfig.write(common, """
             [responder.subnet]
             netuid = 1
             network = "\(subtensor.url)"
@@ -118,25 +105,13 @@ struct WholeBotWorld {
             api_base = "\(discord.discord.apiBase)"
             poll_interval_seconds = 0.3
             poll_requests_per_second = 25
-            [twitter]
-            enabled = true
-            api_base = "\(twitter.x.apiBase)"
-            auth = "oauth1"
-            consumer_key_env = "E2E_X_CONSUMER_KEY"
-            consumer_secret_env = "E2E_X_CONSUMER_SECRET"
-            access_token_env = "E2E_X_ACCESS_TOKEN"
-            access_token_secret_env = "E2E_X_ACCESS_SECRET"
-            client_id_env = "E2E_X_CLIENT_ID"
-            client_secret_env = "E2E_X_CLIENT_SECRET"
-            refresh_token_env = "E2E_X_REFRESH"
-            poll_interval_seconds = 0
+            """, E2EConfig.twitter(apiBase: twitter.x.apiBase), """
             daily_post_budget = 0
             [metrics]
             listen = "127.0.0.1:\(metricsPort)"
             [log]
             level = "\(logLevel)"
-            """
-        try text.write(to: folder.appendingPathComponent("replytensor.toml"), atomically: true, encoding: .utf8)
+            """, to: folder)
     }
 
     func startBot() throws -> BotProcess { try BotProcess(["run"], folder: folder, environment: environment) }
