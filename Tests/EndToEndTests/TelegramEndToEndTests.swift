@@ -78,6 +78,19 @@ struct TelegramEndToEndTests {
         #expect(try await world.ledger()["answered"] == 100)
     }
 
+    @Test("SIGTERM while the bot is still starting is a clean stop (exit 0), not a kill")
+    func sigtermWhileStarting() async throws {
+        let world = try await TelegramWorld.start()
+        defer { Task { await world.stop() } }
+        try world.writeConfig()
+        for delay in [60, 120, 200, 300] {
+            let bot = try world.startBot()
+            try await Task.sleep(for: .milliseconds(delay))
+            bot.signal(SIGTERM)
+            #expect(await bot.waitForExit(timeout: .seconds(20)) == 0, "SIGTERM after \(delay) ms: \(bot.output)")
+        }
+    }
+
     @Test("kill -9 at random moments during a burst: never two replies; every message answered or recorded")
     func killNineRepeatedly() async throws {
         let world = try await TelegramWorld.start()

@@ -15,6 +15,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        let earlyStop = await EarlyStop.listen()
+        defer { earlyStop.finish() }
         let configuration = try options.load()
         LoggingSetup.bootstrap(configuration.log, secrets: configuration.secrets)
         let logger = Logger(label: "replytensor")
@@ -48,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("serving /metrics and /healthz", metadata: ["listen": "\(configuration.metrics.listen)"])
         }
         // The ServiceGroup shuts services down in reverse order: the bot first, the metrics endpoint last.
-        services.append(BotService(assembly: assembly, logger: logger))
+        services.append(BotService(assembly: assembly, logger: logger, earlyStop: earlyStop))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                            logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.bot.shutdownGraceSeconds * 1000))
@@ -68,6 +70,7 @@ struct RunCommand: AsyncParsableCommand {
 struct BotService: Service {
     let assembly: BotAssembly
     let logger: Logger
+    let earlyStop: EarlyStop
 
     func run() async throws {
         let engine = assembly.engine
@@ -80,6 +83,10 @@ struct BotService: Service {
             }
         }
         try await withGracefulShutdownHandler {
+            if earlyStop.isRequested {
+                logger.notice("a stop was requested while starting: stopping")
+                engine.shutdown()
+            }
             try await engine.run()
         } onGracefulShutdown: {
             logger.notice("shutting down: finishing work in flight (send the signal again to exit at once)")
