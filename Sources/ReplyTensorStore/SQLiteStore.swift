@@ -18,24 +18,26 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
+            pool = try Self.openAndMigrate(path: path, configuration: configuration)
         } catch {
             throw BotError(.storage, "cannot open the store at \(path): \(error)")
         }
     }
 
-    /// Runs pending migrations. Two processes opening a new file at once (`run` and `status`) may both see a
-    /// migration as pending; the loser's attempt fails ("table already exists") and a retry finds it applied.
-    private static func migrate(_ pool: DatabasePool) throws {
+    /// Opens the pool and runs pending migrations. Several processes opening a new file at once (`run` and `status`)
+    /// race to switch it to WAL and to apply the first migration; the losers fail ("database is locked", "table
+    /// already exists") and a retry finds the work done.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
         var attempt = 0
         while true {
             do {
-                return try StoreMigrations.migrator.migrate(pool)
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try StoreMigrations.migrator.migrate(pool)
+                return pool
             } catch {
                 attempt += 1
-                if attempt >= 5 { throw error }
-                Thread.sleep(forTimeInterval: 0.1 * Double(attempt))
+                if attempt >= 8 { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
             }
         }
     }
