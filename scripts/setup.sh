@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ReplyTensor needs to build and test: the C libraries (Debian packages) and the Python test oracles
-# (bittensor 10.5.0, py-sr25519-bindings, scalecodec, oauthlib, twitter-text-parser, prometheus-client) in .venv.
+# (bittensor 10.5.0, bittensor-wallet, py-sr25519-bindings, cyscale, oauthlib, twitter-text-parser,
+# prometheus-client) in .venv.
 # Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
