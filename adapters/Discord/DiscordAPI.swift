@@ -116,23 +116,6 @@ struct DiscordRateLimitBody: Decodable, Sendable {
     var global: Bool?
 }
 
-/// A list element that may be malformed: the rest of the page is kept.
-enum DiscordSlot<Value: Decodable & Sendable>: Decodable, Sendable {
-    case value(Value)
-    case invalid(id: String?, reason: String)
-
-    private struct IDOnly: Decodable { var id: String? }
-
-    init(from decoder: any Decoder) throws {
-        do {
-            self = .value(try Value(from: decoder))
-        } catch {
-            let id = try? IDOnly(from: decoder).id
-            self = .invalid(id: id, reason: DiscordCoding.describe(error))
-        }
-    }
-}
-
 enum DiscordCoding {
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()

@@ -44,7 +44,7 @@ extension DiscordAdapter {
                                         budget: budget())
         for guild in guilds.values.sorted(by: { $0.name < $1.name }) {
             report.guilds.append("\(guild.name) (\(guild.id))")
-            let listed = try await client.get("/guilds/\(guild.id)/channels", as: [DiscordSlot<DiscordChannel>].self)
+            let listed = try await client.get("/guilds/\(guild.id)/channels", as: [LenientElement<DiscordChannel>].self)
             for case .value(let channel) in listed where channel.type == 0 || channel.type == 5 {
                 guard configuration.channels.isEmpty || configuration.channels.contains(channel.id) else { continue }
                 var permissions = DiscordPermissions.compute(

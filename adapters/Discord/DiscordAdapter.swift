@@ -238,7 +238,7 @@ public actor DiscordAdapter: PlatformAdapter {
             used += 1
             let path = "/channels/\(channel.id)/messages"
             let slots = try await client.get(path, query: [("after", cursor), ("limit", "\(Self.pageSize)")],
-                                             as: [DiscordSlot<DiscordMessage>].self)
+                                             as: [LenientElement<DiscordMessage>].self)
             var highest = cursor
             for slot in slots {
                 switch slot {
@@ -247,7 +247,8 @@ public actor DiscordAdapter: PlatformAdapter {
                     if let inbound = inbound(message, channel: channel, addressing: addressing) {
                         messages.append(inbound)
                     }
-                case .invalid(let id, let reason):
+                case .invalid(let id, let error):
+                    let reason = DiscordCoding.describe(error)
                     if let id { highest = DiscordSnowflake.max(highest, id) }
                     logger.warning("malformed message skipped",
                                    metadata: ["discord.message_id": "\(id ?? "?")", "error": "\(reason)"])
@@ -333,7 +334,7 @@ public actor DiscordAdapter: PlatformAdapter {
     /// Lists one guild's text and announcement channels and its active threads, with their `last_message_id`.
     func list(_ guild: GuildInfo) async throws {
         try await paced()
-        let listed = try await client.get("/guilds/\(guild.id)/channels", as: [DiscordSlot<DiscordChannel>].self)
+        let listed = try await client.get("/guilds/\(guild.id)/channels", as: [LenientElement<DiscordChannel>].self)
         try await paced()
         let threads = try await client.get("/guilds/\(guild.id)/threads/active", as: DiscordThreadList.self).threads
         var seen: Set<String> = []

@@ -121,18 +121,3 @@ enum TweetID {
     }
 }
 
-/// A list element that may be malformed (wrong types, missing fields): the rest of the page is kept.
-enum XSlot<Value: Decodable & Sendable>: Decodable, Sendable {
-    case value(Value)
-    case invalid(id: String?, reason: String)
-
-    private struct IDOnly: Decodable { var id: String? }
-
-    init(from decoder: any Decoder) throws {
-        do {
-            self = .value(try Value(from: decoder))
-        } catch {
-            self = .invalid(id: try? IDOnly(from: decoder).id, reason: "\(error)")
-        }
-    }
-}

@@ -155,9 +155,9 @@ public actor TwitterAdapter: PlatformAdapter {
                 rejected.append(RejectedInput(reason: "invalid UTF-8", detail: "mentions answer repaired"))
                 body = repaired
             }
-            let envelope: XEnvelope<[XSlot<XTweet>]>
+            let envelope: XEnvelope<[LenientElement<XTweet>]>
             do {
-                envelope = try JSONDecoder().decode(XEnvelope<[XSlot<XTweet>]>.self, from: body)
+                envelope = try JSONDecoder().decode(XEnvelope<[LenientElement<XTweet>]>.self, from: body)
             } catch {
                 logger.warning("mentions answer is not readable; cursor kept", metadata: ["error": "\(error)"])
                 rejected.append(RejectedInput(reason: "malformed mentions answer", detail: "\(error)"))
@@ -171,7 +171,8 @@ public actor TwitterAdapter: PlatformAdapter {
                 case .value(let tweet):
                     tweets.append(tweet)
                     newest = TweetID.newer(newest, tweet.id)
-                case .invalid(let id, let reason):
+                case .invalid(let id, let error):
+                    let reason = "\(error)"
                     logger.warning("malformed post skipped", metadata: ["tweet.id": "\(id ?? "?")", "error": "\(reason)"])
                     rejected.append(RejectedInput(reason: "malformed post", detail: "\(id ?? "?"): \(reason)"))
                 }

@@ -182,12 +182,7 @@ struct DiscordEmulatorRoutes: Sendable {
 
     /// Starts a 200 answer and breaks the connection in the middle of the body.
     static func dropped() -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: 4096) { writer in
-            try await writer.write(ByteBuffer(string: "[{\"id\":"))
-            throw EmulatorError("connection dropped by fault plan")
-        })
+        DroppedResponse.make(prefix: "[{\"id\":")
     }
 }
 

@@ -178,12 +178,9 @@ struct GatewayEmulatorRoutes: Sendable {
     }
 
     static func dropped(stream: Bool) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = stream ? "text/event-stream" : "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: stream ? nil : 4096) { writer in
-            try await writer.write(ByteBuffer(string: stream
-                ? "data: {\"choices\":[{\"delta\":{\"content\":\"partial\"}}]}\n\n" : "{\"choices\":["))
-            throw EmulatorError("connection dropped by fault plan")
-        })
+        stream
+            ? DroppedResponse.make(prefix: "data: {\"choices\":[{\"delta\":{\"content\":\"partial\"}}]}\n\n",
+                                   contentType: "text/event-stream", contentLength: nil)
+            : DroppedResponse.make(prefix: "{\"choices\":[")
     }
 }

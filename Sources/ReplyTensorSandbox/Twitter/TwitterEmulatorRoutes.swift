@@ -265,12 +265,7 @@ struct TwitterEmulatorRoutes: Sendable {
     }
 
     static func dropped() -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: 4096) { writer in
-            try await writer.write(ByteBuffer(string: "{\"data\":["))
-            throw EmulatorError("connection dropped by fault plan")
-        })
+        DroppedResponse.make(prefix: "{\"data\":[")
     }
 }
 
