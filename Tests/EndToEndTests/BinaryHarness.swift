@@ -74,3 +74,11 @@ final class BotProcess: @unchecked Sendable {
         return (status, bot.output)
     }
 }
+
+/// Counts over a platform's ledger (`status --json` → mentions → platform).
+enum LedgerCounts {
+    /// Mentions in a final state: answered, failed, or unknown (interrupted while posting).
+    static func finished(_ ledger: [String: Int]) -> Int {
+        (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0)
+    }
+}

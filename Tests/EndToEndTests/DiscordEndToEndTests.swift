@@ -194,7 +194,7 @@ struct DiscordEndToEndTests {
         let (_, messages) = try await world.burst(channels: 10, perChannel: 10)
         let settled = await DiscordWorld.wait(timeout: .seconds(150)) {
             let ledger = (try? await world.ledger()) ?? [:]
-            return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == messages.count
+            return LedgerCounts.finished(ledger) == messages.count
         }
         #expect(settled)
         #expect(bot.process.isRunning, "the bot crashed:\n\(bot.output.suffix(2000))")

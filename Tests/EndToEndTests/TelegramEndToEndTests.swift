@@ -106,7 +106,7 @@ struct TelegramEndToEndTests {
         let last = try world.startBot()
         let settled = await TelegramWorld.wait(timeout: .seconds(120)) {
             let ledger = (try? await world.ledger()) ?? [:]
-            let finished = (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0)
+            let finished = LedgerCounts.finished(ledger)
             return finished == messages.count
         }
         #expect(settled)
@@ -119,7 +119,7 @@ struct TelegramEndToEndTests {
         let replied = counts.filter { $0 == 1 }.count
         #expect(replied >= ledger["answered"] ?? 0)
         #expect(replied <= (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0))
-        #expect((ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == messages.count)
+        #expect(LedgerCounts.finished(ledger) == messages.count)
         // Unknown mentions are listed by status with their reason.
         let unknown = try await world.status()["unknown"] as? [[String: Any]] ?? []
         #expect(unknown.count == (ledger["unknown"] ?? 0))
@@ -140,7 +140,7 @@ struct TelegramEndToEndTests {
         let bot = try world.startBot()
         let settled = await TelegramWorld.wait(timeout: .seconds(150)) {
             let ledger = (try? await world.ledger()) ?? [:]
-            return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == messages.count
+            return LedgerCounts.finished(ledger) == messages.count
         }
         #expect(settled)
         #expect(bot.process.isRunning, "the bot crashed:\n\(bot.output.suffix(2000))")

@@ -108,7 +108,7 @@ struct TwitterEndToEndTests {
         let last = try world.startBot()
         let settled = await TwitterWorld.wait(timeout: .seconds(90)) {
             let ledger = (try? await world.ledger()) ?? [:]
-            return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == mentions.count
+            return LedgerCounts.finished(ledger) == mentions.count
         }
         #expect(settled, "\(last.output.suffix(2000))")
         last.signal(SIGTERM)
@@ -190,7 +190,7 @@ struct TwitterResilienceEndToEndTests {
         let mentions = await world.mentions(30)
         let settled = await TwitterWorld.wait(timeout: .seconds(120)) {
             let ledger = (try? await world.ledger()) ?? [:]
-            return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == mentions.count
+            return LedgerCounts.finished(ledger) == mentions.count
         }
         #expect(settled, "\(bot.output.suffix(2000))")
         #expect(bot.process.isRunning, "the bot crashed")

@@ -51,7 +51,7 @@ struct WholeBotEndToEndTests {
             ledgers = (try? await world.ledgers()) ?? [:]
             return expected.allSatisfy { platform, count in
                 let ledger = ledgers[platform] ?? [:]
-                return (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == count
+                return LedgerCounts.finished(ledger) == count
             }
         }
         #expect(settled, "not settled: \(ledgers)\n\(bot.output.suffix(3000))")
@@ -72,7 +72,7 @@ struct WholeBotEndToEndTests {
             let replied = replyCounts.filter { $0 == 1 }.count
             #expect(replied >= ledger["answered"] ?? 0, "\(platform): \(ledger)")
             #expect(replied <= (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0), "\(platform): \(ledger)")
-            #expect((ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0) + (ledger["failed"] ?? 0) == expected[platform])
+            #expect(LedgerCounts.finished(ledger) == expected[platform])
             #expect(replied * 2 >= replyCounts.count, "\(platform): most mentions must still be answered: \(ledger)")
         }
         #expect(await world.twitter.x.violations.duplicates == 0, "the bot even tried to post twice on X")
