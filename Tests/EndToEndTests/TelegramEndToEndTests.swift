@@ -83,7 +83,8 @@ struct TelegramEndToEndTests {
         let world = try await TelegramWorld.start()
         defer { Task { await world.stop() } }
         try world.writeConfig()
-        for delay in [60, 120, 200, 300] {
+        // Not earlier: a signal before the process reaches `main` still has its default effect.
+        for delay in [150, 250, 400] {
             let bot = try world.startBot()
             try await Task.sleep(for: .milliseconds(delay))
             bot.signal(SIGTERM)

@@ -41,16 +41,18 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["version": "\(ReplyTensorVersion.string)",
                                            "platforms": "\(configuration.enabledPlatforms.map(\.rawValue))",
                                            "store": "\(configuration.bot.store.path)"])
-        var services: [any Service] = []
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metrics, let address = MetricsAddress(configuration.metrics.listen) {
             let endpoint = MetricsEndpoint(registry: registry, metrics: metrics, engine: assembly.engine,
                                            store: assembly.store, platforms: configuration.enabledPlatforms,
                                            window: configuration.metrics.healthWindowSeconds)
-            services.append(endpoint.application(address: address, logger: logger))
+            services.append(.init(service: endpoint.application(address: address, logger: logger)))
             logger.info("serving /metrics and /healthz", metadata: ["listen": "\(configuration.metrics.listen)"])
         }
         // The ServiceGroup shuts services down in reverse order: the bot first, the metrics endpoint last.
-        services.append(BotService(assembly: assembly, logger: logger, earlyStop: earlyStop))
+        // The bot returning without error (a stop requested while starting) ends the run gracefully, not as a failure.
+        services.append(.init(service: BotService(assembly: assembly, logger: logger, earlyStop: earlyStop),
+                              successTerminationBehavior: .gracefullyShutdownGroup))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                            logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.bot.shutdownGraceSeconds * 1000))
