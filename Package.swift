@@ -3,6 +3,15 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+
 let package = Package(
     name: "ReplyTensor",
     platforms: [.macOS(.v14)],
@@ -30,77 +39,83 @@ let package = Package(
                        providers: [.apt(["libsodium-dev"])]),
 
         .target(name: "ReplyTensorHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
-        .target(name: "ReplyTensorCore",
-                dependencies: ["ReplyTensorHTTP", .product(name: "Logging", package: "swift-log")],
+        .target(name: "ReplyTensorCore", dependencies: ["ReplyTensorHTTP", logging], swiftSettings: swiftSettings),
+        .target(name: "ReplyTensorStore", dependencies: ["ReplyTensorCore", grdb], swiftSettings: swiftSettings),
+        .target(name: "Bittensor", dependencies: ["CSodium", "ReplyTensorHTTP", crypto],
+                resources: [.copy("Resources/bip39-english.txt")], swiftSettings: swiftSettings),
+
+        // Responders, one home each: the Bittensor subnet and the OpenAI-compatible gateway.
+        .target(name: "ReplyTensorSubnet", dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP", logging],
                 swiftSettings: swiftSettings),
-        .target(name: "ReplyTensorStore",
-                dependencies: ["ReplyTensorCore", .product(name: "GRDB", package: "GRDB.swift")],
-                swiftSettings: swiftSettings),
-        .target(name: "Bittensor",
-                dependencies: ["CSodium", "ReplyTensorHTTP", .product(name: "Crypto", package: "swift-crypto")],
-                resources: [.copy("Resources/bip39-english.txt")],
-                swiftSettings: swiftSettings),
-        .target(name: "ReplyTensorSubnet",
-                dependencies: ["ReplyTensorCore", "Bittensor", "ReplyTensorHTTP",
-                               .product(name: "Logging", package: "swift-log")],
+        .target(name: "ReplyTensorGateway", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP"],
                 swiftSettings: swiftSettings),
 
         // Platform adapters: Core and HTTP only.
-        .target(name: "TelegramAdapter", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP"],
+        .target(name: "TelegramPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
                 path: "adapters/Telegram", swiftSettings: swiftSettings),
-        .target(name: "DiscordAdapter", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP"],
+        .target(name: "DiscordPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
                 path: "adapters/Discord", swiftSettings: swiftSettings),
-        .target(name: "TwitterAdapter",
-                dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "TwitterPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging, crypto],
                 path: "adapters/Twitter", swiftSettings: swiftSettings),
 
-        .target(name: "ReplyTensorSandbox",
-                dependencies: ["ReplyTensorCore", "Bittensor", .product(name: "Hummingbird", package: "hummingbird"),
-                               .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                               .product(name: "Crypto", package: "swift-crypto")],
+        // Loopback emulators of the platforms and the gateway, local miners, the local subnet.
+        .target(name: "ReplyTensorEmulators",
+                dependencies: ["Bittensor", logging, hummingbird, nioCore, serviceLifecycle, crypto],
                 swiftSettings: swiftSettings),
 
-        // The CLI: the only place that knows every concrete type.
+        // The composition root: configuration, wiring, the bot service, metrics, logging.
+        .target(name: "ReplyTensorApp",
+                dependencies: [
+                    "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorHTTP", "ReplyTensorSubnet", "ReplyTensorGateway",
+                    "Bittensor", "TelegramPlatform", "DiscordPlatform", "TwitterPlatform", logging, serviceLifecycle,
+                    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                    .product(name: "TOMLKit", package: "TOMLKit"), hummingbird, nioCore, coreMetrics, prometheus,
+                ],
+                swiftSettings: swiftSettings),
+        // The sandbox scenarios: the real bot (App) against the emulators.
+        .target(name: "ReplyTensorSandbox",
+                dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorStore",
+                               "ReplyTensorSubnet", "ReplyTensorGateway", "Bittensor", "DiscordPlatform",
+                               "TwitterPlatform", logging],
+                swiftSettings: swiftSettings),
+
+        // The CLI: argument-parser commands only.
         .target(name: "ReplyTensorCLI",
                 dependencies: [
-                    "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorHTTP", "ReplyTensorSubnet", "Bittensor",
-                    "TelegramAdapter", "DiscordAdapter", "TwitterAdapter", "ReplyTensorSandbox",
+                    "ReplyTensorApp", "ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorSubnet",
+                    "Bittensor", logging, serviceLifecycle, prometheus,
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                    .product(name: "Logging", package: "swift-log"),
-                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                    .product(name: "TOMLKit", package: "TOMLKit"),
-                    .product(name: "Hummingbird", package: "hummingbird"),
-                    .product(name: "NIOCore", package: "swift-nio"),
-                    .product(name: "CoreMetrics", package: "swift-metrics"),
-                    .product(name: "Prometheus", package: "swift-prometheus"),
                 ],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
-                          dependencies: ["ReplyTensorCore", "ReplyTensorStore", "ReplyTensorCLI", "Bittensor",
-                                         "ReplyTensorSandbox", "ReplyTensorHTTP", "DiscordAdapter"],
+                          dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorStore",
+                                         "ReplyTensorHTTP", "Bittensor", "DiscordPlatform", logging],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorCoreTests", dependencies: ["ReplyTensorCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorStoreTests",
-                    dependencies: ["ReplyTensorStore", "ReplyTensorCore", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "ReplyTensorCoreTests", dependencies: ["ReplyTensorCore", logging],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BittensorTests", dependencies: ["Bittensor", "ReplyTensorSandbox", "ReplyTensorHTTP"],
+        .testTarget(name: "ReplyTensorStoreTests", dependencies: ["ReplyTensorStore", "ReplyTensorCore", grdb],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "BittensorTests", dependencies: ["Bittensor", "ReplyTensorEmulators", "ReplyTensorHTTP"],
                     exclude: ["Oracles"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorSubnetTests",
-                    dependencies: ["ReplyTensorSubnet", "ReplyTensorSandbox"], swiftSettings: swiftSettings),
+                    dependencies: ["ReplyTensorSubnet", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorHTTP",
+                                   "Bittensor"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "ReplyTensorGatewayTests",
+                    dependencies: ["ReplyTensorGateway", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorHTTP"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "AdapterTests",
-                    dependencies: ["TelegramAdapter", "DiscordAdapter", "TwitterAdapter", "ReplyTensorSandbox",
-                                   "ReplyTensorCore", "ReplyTensorHTTP"],
+                    dependencies: ["TelegramPlatform", "DiscordPlatform", "TwitterPlatform", "ReplyTensorEmulators",
+                                   "ReplyTensorCore", "ReplyTensorHTTP", logging],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorCLITests",
-                    dependencies: ["ReplyTensorCLI", .product(name: "CoreMetrics", package: "swift-metrics"),
-                                   .product(name: "Prometheus", package: "swift-prometheus")],
+        .testTarget(name: "ReplyTensorAppTests",
+                    dependencies: ["ReplyTensorApp", "ReplyTensorCore", logging, coreMetrics, prometheus],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorHTTP", "Bittensor"],
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["ReplyTensorEmulators", "ReplyTensorHTTP", "Bittensor"],
                     swiftSettings: swiftSettings),
     ]
 )

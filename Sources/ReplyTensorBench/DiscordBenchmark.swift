@@ -1,9 +1,9 @@
-import DiscordAdapter
+import DiscordPlatform
 import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 
 /// Idle polling at the default settings (5 s interval, 2 requests/s) against the Discord emulator: requests per
 /// minute spent with nothing to do, and how long a mention written at a random moment waits for its reply.

@@ -2,7 +2,7 @@ import Bittensor
 import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 
 /// `replytensor-bench subnet`: signed queries per second from our dendrite to our axon on loopback; CPU seconds per
 /// query for our dendrite and for bittensor's Python Dendrite against the same axon (run in a child process so

@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 
 /// The real `replytensor run` binary against the Telegram and gateway emulators (instant answers): replies per
 /// second end to end, peak RSS, CPU while idle on a long poll, time from start to the first poll; with the metrics

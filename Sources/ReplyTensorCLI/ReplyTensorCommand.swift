@@ -1,4 +1,6 @@
 import ArgumentParser
+import ReplyTensorCore
+import ReplyTensorApp
 
 /// `replytensor`: the reply bot and its operator tools (CONTRACT.md).
 public struct ReplyTensorCommand: AsyncParsableCommand {
@@ -10,10 +12,6 @@ public struct ReplyTensorCommand: AsyncParsableCommand {
     )
 
     public init() {}
-}
-
-public enum ReplyTensorVersion {
-    public static let string = "0.1.0"
 }
 
 /// Exit statuses of CONTRACT.md.

@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 @Suite("Discord end to end (real binary)", .serialized)

@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 
 /// The pieces of `replytensor.toml` the end-to-end worlds share: the store, no policy limits, the gateway emulator
 /// as a responder, and X's credential variables.

@@ -1,6 +1,6 @@
 import Foundation
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 @Suite("Operations end to end (real binary): metrics, health, JSON logs", .serialized)

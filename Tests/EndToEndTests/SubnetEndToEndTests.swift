@@ -1,6 +1,6 @@
 import Bittensor
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The real binary against a local subtensor (JSON-RPC, SCALE) listing Swift axons on 127.0.0.1.

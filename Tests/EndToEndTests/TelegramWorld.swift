@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// A Telegram emulator and a gateway emulator in the test process, and configurations for the real binary.

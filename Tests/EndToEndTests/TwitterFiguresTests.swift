@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// Mention-to-reply delay and requests per answered mention at the Basic tier's mentions limit (10 requests per

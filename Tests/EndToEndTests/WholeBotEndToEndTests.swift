@@ -1,5 +1,5 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The real binary with Telegram, Discord and X enabled at once, answering through a local subnet first and the

@@ -1,7 +1,7 @@
 import Bittensor
 import Foundation
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The whole bot against a storm of malformed input from every platform and a hostile metagraph: the run completes,

@@ -1,6 +1,6 @@
 import Bittensor
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The whole bot's world in the test process: Telegram, Discord and X emulators, the gateway emulator, and a local

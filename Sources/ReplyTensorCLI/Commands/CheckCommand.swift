@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReplyTensorApp
 import Foundation
 import Logging
 import ReplyTensorCore
@@ -35,17 +36,4 @@ struct CheckCommand: AsyncParsableCommand {
         }
         if failed { throw ExitStatus.failure }
     }
-}
-
-/// One online check of `replytensor check`.
-struct Check: Sendable {
-    struct Result: Sendable {
-        var ok: Bool
-        var summary: String
-        var warnings: [String] = []
-        var details: [String] = []
-    }
-
-    var name: String
-    var run: @Sendable () async -> Result
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ReplyTensorCore
+import ReplyTensorApp
 
 /// The subcommands this build ships. Commands whose parts are not built are absent, not stubbed.
 enum CommandCatalog {

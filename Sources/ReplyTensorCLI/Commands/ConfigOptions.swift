@@ -1,4 +1,6 @@
 import ArgumentParser
+import ReplyTensorCore
+import ReplyTensorApp
 import Foundation
 
 /// `--config FILE`, defaulting to `$REPLYTENSOR_CONFIG`, then `./replytensor.toml`.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ReplyTensorCore
+import ReplyTensorApp
 import Bittensor
 import Foundation
 import ReplyTensorSubnet
@@ -27,7 +29,7 @@ struct MetagraphCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try OptionalConfiguration.load(config)
-            ?? ReplyTensorConfiguration(bot: .init(store: URL(fileURLWithPath: "/dev/null")))
+            ?? .defaults
         let subnet = configuration.responder.subnet
         let chosenNetuid = UInt16(netuid ?? subnet.netuid)
         let chosenNetwork = try SubtensorNetwork(network ?? subnet.network)

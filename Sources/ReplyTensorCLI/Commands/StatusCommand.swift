@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReplyTensorApp
 import Foundation
 import ReplyTensorCore
 import ReplyTensorStore

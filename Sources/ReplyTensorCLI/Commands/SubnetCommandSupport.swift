@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorApp
 
 /// `wallet` and `metagraph` work without a configuration file: they read one when it exists.
 enum OptionalConfiguration {

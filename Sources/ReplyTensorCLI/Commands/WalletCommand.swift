@@ -1,4 +1,6 @@
 import ArgumentParser
+import ReplyTensorCore
+import ReplyTensorApp
 import Bittensor
 import Foundation
 

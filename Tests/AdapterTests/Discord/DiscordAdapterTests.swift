@@ -1,8 +1,8 @@
-import DiscordAdapter
+import DiscordPlatform
 import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The adapter against the emulator over loopback.

@@ -1,6 +1,6 @@
 import Foundation
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The emulator speaks Discord's JSON, limits and errors.

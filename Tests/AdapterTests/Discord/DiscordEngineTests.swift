@@ -1,8 +1,8 @@
-import DiscordAdapter
+import DiscordPlatform
 import Foundation
 import Logging
 import ReplyTensorCore
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The engine with the Discord adapter against the emulator.

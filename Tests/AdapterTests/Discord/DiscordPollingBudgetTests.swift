@@ -1,8 +1,8 @@
-import DiscordAdapter
+import DiscordPlatform
 import Foundation
 import Logging
 import ReplyTensorCore
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// Idle polling at the default settings (5 s interval, 2 requests/s) against the emulator stays within its budget and

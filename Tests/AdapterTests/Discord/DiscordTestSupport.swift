@@ -1,9 +1,9 @@
-import DiscordAdapter
+import DiscordPlatform
 import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 
 enum DiscordTest {
     static func http() -> CurlHTTPClient { CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")) }

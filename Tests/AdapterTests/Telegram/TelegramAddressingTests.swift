@@ -2,7 +2,7 @@ import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
 import Testing
-import TelegramAdapter
+import TelegramPlatform
 
 /// Addressing and parsing through `poll`, with a scripted Bot API.
 @Suite("Telegram addressing")

@@ -1,6 +1,6 @@
 import Foundation
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 
 /// The emulator speaks the Bot API faithfully: parameter encodings, validation errors, limits and violations.

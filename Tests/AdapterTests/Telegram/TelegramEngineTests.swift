@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import ReplyTensorCore
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
-import TelegramAdapter
+import TelegramPlatform
 
 /// The engine with the Telegram adapter against the emulator: every mention answered once, inside the limits.
 @Suite("Telegram engine")

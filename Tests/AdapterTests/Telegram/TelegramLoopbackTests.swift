@@ -1,9 +1,9 @@
 import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
-import TelegramAdapter
+import TelegramPlatform
 
 /// The adapter against the Telegram emulator over 127.0.0.1.
 @Suite("Telegram loopback")

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
-import TelegramAdapter
+import ReplyTensorEmulators
+import TelegramPlatform
 
 /// In-memory adapter state for tests.
 actor TelegramTestState: AdapterStateStore, TokenStore {

@@ -1,7 +1,7 @@
 import Foundation
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
-import TwitterAdapter
+import TwitterPlatform
 
 @Suite("X OAuth 1.0a signing")
 struct OAuth1SignerTests {

@@ -1,9 +1,9 @@
 import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
-import TwitterAdapter
+import TwitterPlatform
 
 @Suite("X adapter against the loopback X emulator", .serialized)
 struct TwitterAdapterTests {

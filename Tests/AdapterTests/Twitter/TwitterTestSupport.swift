@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
-import ReplyTensorSandbox
-import TwitterAdapter
+import ReplyTensorEmulators
+import TwitterPlatform
 
 /// In-memory adapter state and tokens for tests, with a record of token writes.
 actor TwitterTestState: AdapterStateStore, TokenStore {

@@ -1,8 +1,8 @@
 import Foundation
 import ReplyTensorCore
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
-import TwitterAdapter
+import TwitterPlatform
 
 @Suite("X weighted length (twitter-text v3) and the fitter")
 struct WeightedLengthTests {

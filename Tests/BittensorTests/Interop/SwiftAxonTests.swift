@@ -1,6 +1,6 @@
 import Foundation
 import ReplyTensorHTTP
-import ReplyTensorSandbox
+import ReplyTensorEmulators
 import Testing
 @testable import Bittensor
 

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Resident memory and open file descriptors of this process, read from /proc (Linux).
+public struct ProcessSample: Sendable {
+    public var residentBytes: Int
+    var openFileDescriptors: Int
+
+    public static func current() -> ProcessSample {
+        ProcessSample(residentBytes: residentBytes(), openFileDescriptors: openFileDescriptors())
+    }
+
+    /// Current RSS from /proc/self/statm (second field, in pages).
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static func openFileDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Prometheus
+import ReplyTensorCore
+import ServiceLifecycle
+
+/// `run`'s lifecycle: the bot and, when configured, the metrics endpoint in one ServiceGroup that shuts down
+/// gracefully on SIGTERM/SIGINT.
+public enum BotRunner {
+    /// Why the bot could not run; the CLI maps each to its exit status (CONTRACT.md).
+    public enum Failure: Error {
+        /// An invalid configuration found while wiring (exit 78), with the message for stderr.
+        case configuration(String)
+        /// The bot could not start or stopped on a fatal error (exit 1); already logged.
+        case fatal
+    }
+
+    /// Runs the bot until a graceful stop. `earlyStop` carries a signal received while starting.
+    public static func run(_ configuration: ReplyTensorConfiguration, logger: Logger, earlyStop: EarlyStop) async throws(Failure) {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = configuration.metrics.listen.isEmpty
+            ? nil : BotMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let assembly: BotAssembly
+        do {
+            assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+                                            metrics: metrics)
+        } catch let error as ConfigurationError {
+            throw .configuration(error.description)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw .fatal
+        }
+        logger.info("starting", metadata: ["version": "\(ReplyTensorVersion.string)",
+                                           "platforms": "\(configuration.enabledPlatforms.map(\.rawValue))",
+                                           "store": "\(configuration.bot.store.path)"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics, let address = MetricsAddress(configuration.metrics.listen) {
+            let endpoint = MetricsEndpoint(registry: registry, metrics: metrics, engine: assembly.engine,
+                                           store: assembly.store, platforms: configuration.enabledPlatforms,
+                                           window: configuration.metrics.healthWindowSeconds)
+            services.append(.init(service: endpoint.application(address: address, logger: logger)))
+            logger.info("serving /metrics and /healthz", metadata: ["listen": "\(configuration.metrics.listen)"])
+        }
+        // The ServiceGroup shuts services down in reverse order: the bot first, the metrics endpoint last.
+        // The bot returning without error (a stop requested while starting) ends the run gracefully, not as a failure.
+        services.append(.init(service: BotService(assembly: assembly, logger: logger, earlyStop: earlyStop),
+                              successTerminationBehavior: .gracefullyShutdownGroup))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.bot.shutdownGraceSeconds * 1000))
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            logger.critical("stopped on a fatal error", metadata: ["error": "\(error)"])
+            throw .fatal
+        }
+        logger.info("stopped cleanly")
+    }
+}

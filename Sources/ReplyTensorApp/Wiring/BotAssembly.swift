@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorHTTP
+import ReplyTensorStore
+
+/// Everything `run` needs, built from the configuration. The only place that knows every concrete type.
+public struct BotAssembly: Sendable {
+    let configuration: ReplyTensorConfiguration
+    public let store: SQLiteStore
+    public let engine: Engine
+
+    /// With `metrics`, every HTTP request is counted (by platform, or "responder") and every engine event recorded.
+    public static func make(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, logger: Logger,
+                     metrics: BotMetrics? = nil, observer: @escaping EngineObserver = { _ in }) throws -> BotAssembly {
+        func client(_ owner: String) -> any HTTPClient {
+            metrics.map { InstrumentedHTTPClient(base: http, owner: owner, metrics: $0) } ?? http
+        }
+        let store = try SQLiteStore(path: configuration.bot.store.path)
+        let adapters = try configuration.enabledPlatforms.map { platform in
+            let environment = AdapterEnvironment(http: client(platform.rawValue), state: store, logger: logger)
+            return try PlatformFactory.make(platform, configuration: configuration, environment: environment)
+        }
+        let responder = try ResponderFactory.make(configuration, http: client("responder"), store: store, logger: logger)
+        let plugins = try PluginRegistry.builtIn.make(configuration.enabledPlugins) { name in
+            PluginSetup(botName: configuration.bot.name, persona: configuration.bot.persona,
+                        options: configuration.pluginOptions[name] ?? [:])
+        }
+        var observe = observer
+        if let metrics {
+            observe = { event in
+                metrics.record(event)
+                observer(event)
+            }
+        }
+        let engine = Engine(configuration: configuration.engineConfiguration, store: store, adapters: adapters,
+                            responder: responder, plugins: plugins, logger: logger, observer: observe)
+        return BotAssembly(configuration: configuration, store: store, engine: engine)
+    }
+}

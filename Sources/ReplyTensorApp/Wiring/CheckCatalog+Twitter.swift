@@ -1,0 +1,38 @@
+import Foundation
+import ReplyTensorCore
+import ReplyTensorStore
+import TwitterPlatform
+
+extension CheckCatalog {
+    /// `check` for X: the credentials with `GET /2/users/me`, and the rate-limit state the answer reports.
+    static func twitterCheck(_ configuration: ReplyTensorConfiguration, environment: AdapterEnvironment) -> Check {
+        var environment = environment
+        if configuration.twitter.auth == "oauth2", let store = try? SQLiteStore(path: configuration.bot.store.path) {
+            // A refresh rotates the single-use refresh token: the new one must land in the bot's own store.
+            environment.state = store
+        }
+        let adapter = TwitterAdapter(configuration: PlatformFactory.twitter(configuration), environment: environment)
+        let auth = configuration.twitter.auth
+        let budget = configuration.twitter.dailyPostBudget
+        return Check(name: "twitter") {
+            do {
+                let verified = try await adapter.verify()
+                var result = Check.Result(ok: true, summary: "\(auth) credentials accepted: @\(verified.username) (id \(verified.id))")
+                if let window = verified.window {
+                    result.details.append("rate limit (users/me): \(window.remaining)/\(window.limit) left, resets \(window.reset.formatted(.iso8601))")
+                    if window.remaining == 0 { result.warnings.append("the users/me window is exhausted until \(window.reset.formatted(.iso8601))") }
+                } else {
+                    result.warnings.append("X sent no x-rate-limit headers")
+                }
+                for (name, cap) in [("app 24-hour cap", verified.appCap), ("user 24-hour cap", verified.userCap)] {
+                    guard let cap else { continue }
+                    result.details.append("\(name): \(cap.remaining)/\(cap.limit) left")
+                }
+                result.details.append("daily_post_budget: \(budget == 0 ? "unlimited" : String(budget)) posts per UTC day")
+                return result
+            } catch {
+                return Check.Result(ok: false, summary: "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorGateway
+import ReplyTensorHTTP
+import ReplyTensorStore
+import ReplyTensorSubnet
+import TelegramPlatform
+
+/// The online checks of `replytensor check` for the enabled platforms and responders.
+public enum CheckCatalog {
+    public static func checks(for configuration: ReplyTensorConfiguration, http: any HTTPClient, logger: Logger) -> [Check] {
+        var checks: [Check] = []
+        let state = MemoryStore()
+        let environment = AdapterEnvironment(http: http, state: state, logger: logger)
+        if configuration.telegram.enabled {
+            let adapter = TelegramAdapter(configuration: PlatformFactory.telegram(configuration), environment: environment)
+            checks.append(Check(name: "telegram") {
+                do {
+                    let info = try await adapter.verify()
+                    var result = Check.Result(ok: true, summary: "token accepted: @\(info.username) (id \(info.id))")
+                    if let warning = info.privacyWarning { result.warnings.append(warning) }
+                    return result
+                } catch {
+                    return Check.Result(ok: false, summary: "\(error)")
+                }
+            })
+        }
+        checks += discordChecks(for: configuration, environment: environment)
+        if configuration.twitter.enabled { checks.append(twitterCheck(configuration, environment: environment)) }
+        for name in configuration.responder.order where name == "gateway" {
+            let responder = GatewayResponder(configuration: ResponderFactory.gateway(configuration), http: http)
+            let base = configuration.responder.gateway.baseURL
+            let model = configuration.responder.gateway.model
+            checks.append(Check(name: "gateway") {
+                do {
+                    let models = try await responder.verify()
+                    var result = Check.Result(ok: true, summary: "\(base) answered; \(models.count) model(s) listed")
+                    if !models.isEmpty && !models.contains(model) {
+                        result.warnings.append("the configured model \"\(model)\" is not in the gateway's list: \(models.prefix(10).joined(separator: ", "))")
+                    }
+                    return result
+                } catch {
+                    return Check.Result(ok: false, summary: "\(error)")
+                }
+            })
+        }
+        checks += subnetChecks(for: configuration, http: http, logger: logger)
+        return checks
+    }
+}

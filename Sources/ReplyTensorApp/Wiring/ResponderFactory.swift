@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import ReplyTensorCore
+import ReplyTensorGateway
+import ReplyTensorHTTP
+import ReplyTensorSubnet
+
+/// Builds the responders of `responder.order` (or one of them, for `ask --via`).
+public enum ResponderFactory {
+    public static func make(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, store: any BotStore,
+                     logger: Logger, only: String? = nil) throws -> any Responder {
+        let names = only.map { [$0] } ?? configuration.responder.order
+        return ResponderChain(try names.map { try make(named: $0, configuration, http: http, store: store, logger: logger) })
+    }
+
+    static func make(named name: String, _ configuration: ReplyTensorConfiguration, http: any HTTPClient,
+                     store: any BotStore, logger: Logger) throws -> any Responder {
+        switch name {
+        case "gateway":
+            return GatewayResponder(configuration: gateway(configuration), http: http)
+        case "subnet":
+            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger)
+        default:
+            throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
+        }
+    }
+
+    static func gateway(_ configuration: ReplyTensorConfiguration) -> GatewayConfiguration {
+        let section = configuration.responder.gateway
+        return GatewayConfiguration(baseURL: section.baseURL, apiKey: section.apiKey ?? "",
+                                    authHeader: section.authHeader == "api-key" ? .apiKey : .bearer,
+                                    model: section.model, stream: section.stream,
+                                    timeout: .milliseconds(Int64(configuration.responder.timeoutSeconds * 1000)),
+                                    maxRetries: section.maxRetries)
+    }
+}
