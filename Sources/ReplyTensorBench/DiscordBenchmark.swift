@@ -23,7 +23,7 @@ enum DiscordBenchmark {
             for channel in 0..<perGuild { channels.append(await emulator.addChannel(in: guild, name: "c\(channel)")) }
         }
         let alice = await emulator.addUser(username: "alice")
-        let store = MemoryStore()
+        let store = InMemoryStore()
         var logger = Logger(label: "bench.discord")
         logger.logLevel = .critical
         let http = CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1"))
@@ -31,7 +31,7 @@ enum DiscordBenchmark {
                                      environment: AdapterEnvironment(http: http, state: store, logger: logger))
         let engine = Engine(configuration: EngineConfiguration(limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0,
                                                                                    dailyReplies: 0)),
-                            store: store, adapters: [adapter], responder: LocalResponder.echo(), plugins: [],
+                            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [],
                             logger: logger)
         let running = Task { try await engine.run() }
         while await store.cursors(for: .discord).count < channels.count { try await Task.sleep(for: .milliseconds(50)) }

@@ -8,7 +8,7 @@ enum EngineBenchmark {
     static func run() async throws {
         for count in [2_000, 10_000] {
             let store = try SQLiteStore(path: temporaryStorePath("engine.sqlite"))
-            let adapter = MemoryAdapter(platform: "bench")
+            let adapter = InMemoryAdapter(platform: "bench")
             adapter.inject((0..<count).map {
                 adapter.makeMessage(id: "m\($0)", text: "question \($0)", author: Author(id: "u\($0 % 500)"),
                                     chat: "c\($0 % 100)")
@@ -19,7 +19,7 @@ enum EngineBenchmark {
                                                     limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0, dailyReplies: 0))
             configuration.contextDepth = 4
             let engine = Engine(configuration: configuration, store: store, adapters: [adapter],
-                                responder: LocalResponder { "instant answer to \($0.question)" }, plugins: [], logger: logger)
+                                responder: InMemoryResponder { "instant answer to \($0.question)" }, plugins: [], logger: logger)
             let start = ContinuousClock.now
             let task = Task { try await engine.run() }
             while adapter.posts.count < count { try await Task.sleep(for: .milliseconds(5)) }

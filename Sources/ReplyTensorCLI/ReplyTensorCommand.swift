@@ -2,7 +2,7 @@ import ArgumentParser
 import ReplyTensorCore
 import ReplyTensorApp
 
-/// `replytensor`: the reply bot and its operator tools (CONTRACT.md).
+/// `replytensor`: the reply bot and its operator tools.
 public struct ReplyTensorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "replytensor",
@@ -14,7 +14,7 @@ public struct ReplyTensorCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Exit statuses of CONTRACT.md.
+/// Exit statuses every command keeps (README, "Running it for real"): 0 ok, 1 failure, 64 usage, 78 configuration.
 enum ExitStatus {
     static let failure = ExitCode(1)
     static let usage = ExitCode(64)

@@ -148,9 +148,4 @@ extension SQLiteStore: MentionLedger {
             return db.changesCount
         }
     }
-
-    /// The number of rows in the ledger (for metrics and status).
-    public func ledgerSize() async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mentions") ?? 0 }
-    }
 }

@@ -6,8 +6,8 @@ import Testing
 struct EngineTests {
     @Test("1,000 messages with duplicates produce exactly one reply per distinct message")
     func oneReplyPerDistinctMessage() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder()
         var messages: [InboundMessage] = []
         for index in 0..<1000 {
@@ -30,8 +30,8 @@ struct EngineTests {
 
     @Test("own messages and other bots' messages are never answered")
     func guardsSkipSelfAndBots() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder()
         adapter.inject([
             adapter.makeMessage(id: "self", text: "hi", author: Author(id: "bot", handle: "replytensor")),
@@ -50,8 +50,8 @@ struct EngineTests {
 
     @Test("/help is answered locally and never reaches the responder")
     func helpNeverReachesResponder() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder()
         adapter.inject([adapter.makeMessage(id: "c1", text: "/help", addressedAs: .command),
                         adapter.makeMessage(id: "c2", text: "/ping@replytensor", addressedAs: .command)])
@@ -66,8 +66,8 @@ struct EngineTests {
 
     @Test("a reply loop between two bots stops at the configured depth")
     func loopGuardStopsTwoBots() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder()
         let harness = EngineHarness(store: store, adapters: [adapter], responder: responder)
         // The other bot is not flagged as a bot (as on X): it answers every reply of ours.
@@ -93,8 +93,8 @@ struct EngineTests {
 
     @Test("a responder that throws, hangs or returns empty text fails that mention and blocks no other")
     func responderFailuresAreRecorded() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder { prompt in
             switch prompt.question {
             case "throw": throw BotError(.responder, "miner exploded")
@@ -122,8 +122,8 @@ struct EngineTests {
 
     @Test("policy limits hold across a restart")
     func policyLimitsSurviveRestart() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         var configuration = EngineConfiguration.testing
         configuration.limits = PolicyLimits(perUserPerHour: 2, perChatPerMinute: 0, dailyReplies: 0)
         let alice = Author(id: "alice")
@@ -146,9 +146,9 @@ struct EngineTests {
 
     @Test("the daily limit counts replies on every platform")
     func dailyLimitAcrossPlatforms() async throws {
-        let store: any BotStore = MemoryStore()
-        let one = MemoryAdapter(platform: "one")
-        let two = MemoryAdapter(platform: "two")
+        let store: any BotStore = InMemoryStore()
+        let one = InMemoryAdapter(platform: "one")
+        let two = InMemoryAdapter(platform: "two")
         var configuration = EngineConfiguration.testing
         configuration.limits = PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0, dailyReplies: 3)
         configuration.maxConcurrentReplies = 1
@@ -166,9 +166,9 @@ struct EngineTests {
 
     @Test("an unauthorized poll stops that platform with the reason, others go on")
     func unauthorizedStopsOnePlatform() async throws {
-        let store: any BotStore = MemoryStore()
-        let bad = MemoryAdapter(platform: "bad")
-        let good = MemoryAdapter(platform: "good")
+        let store: any BotStore = InMemoryStore()
+        let bad = InMemoryAdapter(platform: "bad")
+        let good = InMemoryAdapter(platform: "good")
         bad.failNextPolls([BotError(.unauthorized, "token rejected", platform: "bad")])
         good.inject([good.makeMessage(id: "g", text: "hi")])
         let harness = EngineHarness(store: store, adapters: [bad, good], responder: CountingResponder())
@@ -180,16 +180,16 @@ struct EngineTests {
 
     @Test("run() fails when every platform stopped on a fatal error")
     func allStoppedIsFatal() async throws {
-        let adapter = MemoryAdapter()
+        let adapter = InMemoryAdapter()
         adapter.failNextPolls([BotError(.unauthorized, "bad token")])
-        let harness = EngineHarness(store: MemoryStore(), adapters: [adapter], responder: CountingResponder())
+        let harness = EngineHarness(store: InMemoryStore(), adapters: [adapter], responder: CountingResponder())
         await #expect(throws: BotError.self) { try await harness.task.value }
     }
 
     @Test("a 429 on a post blocks that chat for retry_after, then the post goes through once")
     func rateLimitedPostWaitsAndRetries() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         adapter.failNextPosts([BotError(.rateLimited, "slow down", retryAfter: .milliseconds(300), scope: "chat:chat")])
         adapter.inject([adapter.makeMessage(id: "x", text: "hi")])
         let start = ContinuousClock.now
@@ -205,8 +205,8 @@ struct EngineTests {
 
     @Test("a permanent post failure is recorded with the platform's reason")
     func permanentPostFailure() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         adapter.failNextPosts([BotError(.forbidden, "bot was blocked by the user", httpStatus: 403, isPermanent: true)])
         adapter.inject([adapter.makeMessage(id: "x", text: "hi")])
         let harness = EngineHarness(store: store, adapters: [adapter], responder: CountingResponder())
@@ -218,8 +218,8 @@ struct EngineTests {
 
     @Test("a long answer is split into parts within the platform's limit")
     func longAnswersAreSplit() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter(rules: PlatformRules(length: .utf16(4096), maxParts: 4))
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter(rules: PlatformRules(length: .utf16(4096), maxParts: 4))
         let sentence = "This sentence is part of a long answer. "
         let long = String(repeating: sentence, count: 250)
         adapter.inject([adapter.makeMessage(id: "long", text: "tell me everything")])

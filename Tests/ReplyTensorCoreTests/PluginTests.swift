@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Plugins")
 struct PluginTests {
-    let adapter = MemoryAdapter()
+    let adapter = InMemoryAdapter()
     var context: PluginContext { PluginContext(identity: adapter.botIdentity, botName: "TestBot") }
 
     @Test("mention-safety defuses mass mentions, role and user pings, and control characters")

@@ -5,9 +5,9 @@ import Testing
 @Suite("Engine resume after a crash")
 struct ResumeTests {
     /// Seeds a store with one mention in `state`, as a crashed run would have left it.
-    func seeded(_ state: MentionState, adapter: MemoryAdapter, parts: [String] = ["the answer"],
+    func seeded(_ state: MentionState, adapter: InMemoryAdapter, parts: [String] = ["the answer"],
                 posted: [String] = []) async throws -> (any BotStore, InboundMessage) {
-        let store: any BotStore = MemoryStore()
+        let store: any BotStore = InMemoryStore()
         let message = adapter.makeMessage(id: "m1", text: "question")
         _ = try await store.admit([message], at: Date())
         if state == .responding || state == .posting {
@@ -22,7 +22,7 @@ struct ResumeTests {
 
     @Test("received and responding mentions are answered once after a restart", arguments: [MentionState.received, .responding])
     func resumesUnstarted(_ state: MentionState) async throws {
-        let adapter = MemoryAdapter()
+        let adapter = InMemoryAdapter()
         let (store, message) = try await seeded(state, adapter: adapter)
         let harness = EngineHarness(store: store, adapters: [adapter], responder: CountingResponder())
         await EngineHarness.wait { try await store.entry(message.key)?.state == .answered }
@@ -32,7 +32,7 @@ struct ResumeTests {
 
     @Test("a mention left in posting is never sent again on a platform without idempotent posts")
     func postingBecomesUnknown() async throws {
-        let adapter = MemoryAdapter()
+        let adapter = InMemoryAdapter()
         let (store, message) = try await seeded(.posting, adapter: adapter)
         let harness = EngineHarness(store: store, adapters: [adapter], responder: CountingResponder())
         await EngineHarness.wait { try await store.entry(message.key)?.state == .unknown }
@@ -44,7 +44,7 @@ struct ResumeTests {
 
     @Test("a mention left in posting is resent safely where the platform de-duplicates by key")
     func postingResumesWhenIdempotent() async throws {
-        let adapter = MemoryAdapter(rules: PlatformRules(length: .utf16(100), maxParts: 3, idempotentPost: true))
+        let adapter = InMemoryAdapter(rules: PlatformRules(length: .utf16(100), maxParts: 3, idempotentPost: true))
         let (store, message) = try await seeded(.posting, adapter: adapter, parts: ["one", "two", "three"])
         // The crashed run had sent part 0 and recorded it; part 1 had left but was not recorded.
         _ = try await adapter.post("one", replyingTo: message, part: 0, idempotencyKey: "\(message.key):0")
@@ -59,8 +59,8 @@ struct ResumeTests {
 
     @Test("finished mentions stay finished after a restart", arguments: [MentionState.answered, .skipped, .failed, .unknown])
     func finishedStayFinished(_ state: MentionState) async throws {
-        let adapter = MemoryAdapter()
-        let store: any BotStore = MemoryStore()
+        let adapter = InMemoryAdapter()
+        let store: any BotStore = InMemoryStore()
         let message = adapter.makeMessage(id: "done", text: "q")
         _ = try await store.admit([message], at: Date())
         try await store.finish(message.key, state: state, reason: "earlier", at: Date())
@@ -76,8 +76,8 @@ struct ResumeTests {
 
     @Test("a kill during a burst, then a restart: no mention answered twice")
     func killAndRestartNeverDuplicates() async throws {
-        let store: any BotStore = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store: any BotStore = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let responder = CountingResponder { prompt in
             try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
             return "answer \(prompt.question)"

@@ -6,8 +6,8 @@ import Testing
 struct SendGateTests {
     @Test("per-chat and per-group rules make later sends wait; other chats are free")
     func rules() async throws {
-        let gate = SendGate(store: MemoryStore(), now: { Date() })
-        let adapter = MemoryAdapter()
+        let gate = SendGate(store: InMemoryStore(), now: { Date() })
+        let adapter = InMemoryAdapter()
         let rules = [SendRule(.chat, limit: 1, per: .seconds(1)), SendRule(.groupChat, limit: 20, per: .seconds(60))]
         let a = adapter.makeMessage(id: "1", text: "", chat: "a")
         let b = adapter.makeMessage(id: "2", text: "", chat: "b")
@@ -19,8 +19,8 @@ struct SendGateTests {
 
     @Test("a retry_after block is persisted and honoured by a new gate (a restart)")
     func blocksSurviveRestart() async throws {
-        let store = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let message = adapter.makeMessage(id: "1", text: "", chat: "c")
         try await SendGate(store: store, now: { Date() }).block(adapter.platform, scope: "chat:c", for: .seconds(30),
                                                                  reason: "429")
@@ -32,8 +32,8 @@ struct SendGateTests {
 
     @Test("a restart (even after kill -9) waits out the previous run's short windows; long ones are not replayed")
     func shortWindowsSurviveRestart() async throws {
-        let store = MemoryStore()
-        let adapter = MemoryAdapter()
+        let store = InMemoryStore()
+        let adapter = InMemoryAdapter()
         let rules = [SendRule(.chat, limit: 1, per: .seconds(1)), SendRule(.groupChat, limit: 20, per: .seconds(60))]
         let message = adapter.makeMessage(id: "1", text: "", chat: "a")
         #expect(try await SendGate(store: store, now: { Date() }).reserve(for: message, rules: rules) == .zero)
@@ -46,8 +46,8 @@ struct SendGateTests {
     @Test("a send counts from when its answer came back; pending() looks without counting")
     func settleMovesTheWindow() async throws {
         let clock = ManualDate()
-        let gate = SendGate(store: MemoryStore(), now: { clock.value })
-        let adapter = MemoryAdapter()
+        let gate = SendGate(store: InMemoryStore(), now: { clock.value })
+        let adapter = InMemoryAdapter()
         let rules = [SendRule(.chat, limit: 1, per: .seconds(1))]
         let first = adapter.makeMessage(id: "1", text: "", chat: "a")
         #expect(try await gate.pending(for: first, rules: rules) == .zero)

@@ -10,7 +10,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     func make() throws -> any BotStore {
         switch self {
-        case .memory: return MemoryStore()
+        case .memory: return InMemoryStore()
         case .sqlite: return try SQLiteStore(path: TemporaryDirectory.make().appendingPathComponent("store.sqlite").path)
         }
     }

@@ -23,7 +23,7 @@ final class SettableClock: @unchecked Sendable {
     @Test func staleListsAnswerAtOnceAndRefreshInTheBackground() async throws {
         let emulator = try await SubtensorEmulator.start(neurons: [1: [neuron(0)]])
         let clock = SettableClock()
-        let store = MemoryStore()
+        let store = InMemoryStore()
         let client = SubtensorClient(network: try SubtensorNetwork(emulator.url), http: SubnetWorld.http())
         let cache = MetagraphCache(client: client, netuid: 1, store: store, refreshInterval: .seconds(60), now: { clock.now() })
         #expect(try await cache.neurons().neurons.map(\.uid) == [0])

@@ -26,7 +26,7 @@ import Testing
 
     @Test func allBadMinersFailWithinTheDeadlineAndTheChainFallsThrough() async throws {
         let world = try await SubnetWorld.start([.slow(.seconds(30)), .failing, .empty])
-        let store = MemoryStore()
+        let store = InMemoryStore()
         let subnet = try world.responder(store: store, timeout: .seconds(2))
         let start = ContinuousClock.now
         let error = await #expect(throws: BotError.self) { try await subnet.respond(to: .question("hi")) }
@@ -36,7 +36,7 @@ import Testing
         // The slow miner is cut off by the deadline (or by its own request timeout, which is the same length).
         let slowLine = error?.message.split(separator: ";").first { $0.contains("uid 0 ") }.map(String.init) ?? ""
         #expect(slowLine.contains("deadline") || slowLine.contains("timeout"), "\(slowLine)")
-        let chain = ResponderChain([subnet, LocalResponder(name: "local") { _ in "fallback" }])
+        let chain = ResponderChain([subnet, InMemoryResponder(name: "local") { _ in "fallback" }])
         let completion = try await chain.respond(to: .question("hi"))
         #expect(completion.text == "fallback")
         // Two failures each: cooled down, and the health is in the store.
@@ -81,7 +81,7 @@ import Testing
 
     @Test func theStoredMetagraphAnswersBeforeTheChainDoes() async throws {
         let world = try await SubnetWorld.start([.good("cached route")])
-        let store = MemoryStore()
+        let store = InMemoryStore()
         #expect(try await world.responder(store: store).respond(to: .question("x")).text == "cached route")
         // A restart while the chain is down: the metagraph comes from the store.
         await world.subtensor.setUnavailable(true)

@@ -41,7 +41,7 @@ struct SubnetWorld {
                            botKeypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0xb0, count: 32)))
     }
 
-    func responder(store: any AdapterStateStore = MemoryStore(), minersPerQuery: Int = 4, allowPrivate: Bool = true,
+    func responder(store: any AdapterStateStore = InMemoryStore(), minersPerQuery: Int = 4, allowPrivate: Bool = true,
                    timeout: Duration = .seconds(4), synapse: PromptingSynapse.Kind = .streamPrompting) throws -> SubnetResponder {
         SubnetResponder(configuration: SubnetConfiguration(
             netuid: 1, network: try SubtensorNetwork(subtensor.url), synapse: synapse, minersPerQuery: minersPerQuery,

@@ -79,9 +79,6 @@ public struct ScaleDecoder {
         return out
     }
 
-    /// `Vec<u8>`.
-    public mutating func byteVector() throws -> [UInt8] { try bytes(try length()) }
-
     private mutating func littleEndian(_ count: Int) throws -> UInt64 {
         let raw = try bytes(count)
         var value: UInt64 = 0

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// `run`'s lifecycle: the bot and, when configured, the metrics endpoint in one ServiceGroup that shuts down
 /// gracefully on SIGTERM/SIGINT.
 public enum BotRunner {
-    /// Why the bot could not run; the CLI maps each to its exit status (CONTRACT.md).
+    /// Why the bot could not run; the CLI maps each to its exit status (README, "Running it for real").
     public enum Failure: Error {
         /// An invalid configuration found while wiring (exit 78), with the message for stderr.
         case configuration(String)

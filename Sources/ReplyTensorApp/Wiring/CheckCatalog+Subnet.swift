@@ -19,7 +19,7 @@ extension CheckCatalog {
                 return Check.Result(ok: false, summary: "hotkey: \(error)")
             }
             let responder = SubnetResponder(configuration: subnetConfiguration, keypair: keypair, http: http,
-                                            store: MemoryStore(), logger: logger)
+                                            store: InMemoryStore(), logger: logger)
             do {
                 let (neurons, serving) = try await responder.verify()
                 var result = Check.Result(

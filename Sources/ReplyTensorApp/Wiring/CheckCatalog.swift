@@ -11,7 +11,7 @@ import TelegramPlatform
 public enum CheckCatalog {
     public static func checks(for configuration: ReplyTensorConfiguration, http: any HTTPClient, logger: Logger) -> [Check] {
         var checks: [Check] = []
-        let state = MemoryStore()
+        let state = InMemoryStore()
         let environment = AdapterEnvironment(http: http, state: state, logger: logger)
         if configuration.telegram.enabled {
             let adapter = TelegramAdapter(configuration: PlatformFactory.telegram(configuration), environment: environment)

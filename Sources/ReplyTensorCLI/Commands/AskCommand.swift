@@ -29,7 +29,7 @@ struct AskCommand: AsyncParsableCommand {
         let responder: any Responder
         do {
             responder = try ResponderFactory.make(configuration, http: HTTPClientFactory.make(configuration),
-                                                  store: MemoryStore(), logger: logger, only: via)
+                                                  store: InMemoryStore(), logger: logger, only: via)
         } catch let error as ConfigurationError {
             Console.error(error.description)
             throw ExitStatus.configuration

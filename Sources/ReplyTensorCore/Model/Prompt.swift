@@ -47,13 +47,3 @@ public struct Completion: Sendable, Hashable {
         self.latency = latency
     }
 }
-
-/// What the bot sends back: the fitted parts of one answer.
-public struct Reply: Sendable, Hashable {
-    public var parts: [String]
-    public var completion: Completion?
-    public init(parts: [String], completion: Completion? = nil) {
-        self.parts = parts
-        self.completion = completion
-    }
-}

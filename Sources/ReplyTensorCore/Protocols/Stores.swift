@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a mention is on its way. See DESIGN.md, "the way of one mention".
+/// Where a mention is on its way (README, "How it works").
 public enum MentionState: String, Sendable, Codable, CaseIterable {
     case received, skipped, responding, posting, answered, failed, unknown
 

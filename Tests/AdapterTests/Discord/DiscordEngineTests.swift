@@ -15,7 +15,7 @@ struct DiscordEngineTests {
         var channels: [DiscordEmulator.Channel] = []
         for index in 0..<4 { channels.append(await emulator.addChannel(in: guild, name: "c\(index)")) }
         let users = [await emulator.addUser(username: "ann"), await emulator.addUser(username: "bob")]
-        let store = MemoryStore()
+        let store = InMemoryStore()
         var logger = Logger(label: "test.discord.engine")
         logger.logLevel = .critical
         let adapter = DiscordAdapter(configuration: DiscordTest.configuration(emulator),
@@ -25,7 +25,7 @@ struct DiscordEngineTests {
             configuration: EngineConfiguration(contextDepth: 2,
                                                limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0,
                                                                     dailyReplies: 0)),
-            store: store, adapters: [adapter], responder: LocalResponder.echo(), plugins: [], logger: logger)
+            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
         let running = Task { try await engine.run() }
         // Wait for the first round (cursors from "now").
         let deadline = ContinuousClock.now + .seconds(10)

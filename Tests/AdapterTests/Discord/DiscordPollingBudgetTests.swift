@@ -26,7 +26,7 @@ struct DiscordPollingBudgetTests {
             for channel in 0..<perGuild { channels.append(await emulator.addChannel(in: guild, name: "c\(channel)")) }
         }
         let alice = await emulator.addUser(username: "alice")
-        let store = MemoryStore()
+        let store = InMemoryStore()
         var logger = Logger(label: "test.discord.budget")
         logger.logLevel = .critical
         let configuration = DiscordConfiguration(token: emulator.token, apiBase: emulator.apiBase)
@@ -36,7 +36,7 @@ struct DiscordPollingBudgetTests {
         let engine = Engine(configuration: EngineConfiguration(limits: PolicyLimits(perUserPerHour: 0,
                                                                                    perChatPerMinute: 0,
                                                                                    dailyReplies: 0)),
-                            store: store, adapters: [adapter], responder: LocalResponder.echo(), plugins: [],
+                            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [],
                             logger: logger)
         let running = Task { try await engine.run() }
         // Past the first round (discovery and first listing), then measure.

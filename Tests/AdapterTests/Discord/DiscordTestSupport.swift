@@ -8,7 +8,7 @@ import ReplyTensorEmulators
 enum DiscordTest {
     static func http() -> CurlHTTPClient { CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")) }
 
-    static func environment(state: any AdapterStateStore & TokenStore = MemoryStore()) -> AdapterEnvironment {
+    static func environment(state: any AdapterStateStore & TokenStore = InMemoryStore()) -> AdapterEnvironment {
         var logger = Logger(label: "test.discord")
         logger.logLevel = .critical
         return AdapterEnvironment(http: http(), state: state, logger: logger)
@@ -21,7 +21,7 @@ enum DiscordTest {
     }
 
     static func adapter(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
-                        state: any AdapterStateStore & TokenStore = MemoryStore(), rate: Double = 50) -> DiscordAdapter {
+                        state: any AdapterStateStore & TokenStore = InMemoryStore(), rate: Double = 50) -> DiscordAdapter {
         DiscordAdapter(configuration: configuration(emulator, token: token, channels: channels, rate: rate),
                        environment: environment(state: state))
     }

@@ -14,7 +14,7 @@ struct TelegramEngineTests {
         let users = [await emulator.addUser(username: "ann"), await emulator.addUser(username: "bob"),
                      await emulator.addUser(username: "cy")]
         let group = await emulator.addGroup(title: "Team", supergroup: true)
-        let store = MemoryStore()
+        let store = InMemoryStore()
         var logger = Logger(label: "test.telegram.engine")
         logger.logLevel = .critical
         let adapter = TelegramAdapter(
@@ -23,7 +23,7 @@ struct TelegramEngineTests {
         let engine = Engine(
             configuration: EngineConfiguration(contextDepth: 2,
                                                limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0, dailyReplies: 0)),
-            store: store, adapters: [adapter], responder: LocalResponder.echo(), plugins: [], logger: logger)
+            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
         let running = Task { try await engine.run() }
 
         var mentions: [TelegramEmulator.Message] = []

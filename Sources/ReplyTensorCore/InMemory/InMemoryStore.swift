@@ -1,7 +1,7 @@
 import Foundation
 
 /// An in-memory `BotStore` for unit tests and benchmarks: the same behaviour as `SQLiteStore`, nothing durable.
-public actor MemoryStore: BotStore {
+public actor InMemoryStore: BotStore {
     private var ledger: [MentionKey: LedgerEntry] = [:]
     private var admissionOrder: [MentionKey] = []
     private var cursorValues: [Platform: [String: String]] = [:]

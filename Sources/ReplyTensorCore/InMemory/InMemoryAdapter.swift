@@ -3,7 +3,7 @@ import Synchronization
 
 /// An in-memory platform for unit tests and benchmarks: messages are injected, posts are recorded. Posting can be
 /// made idempotent (by key, like Discord's nonce) and can fail on demand.
-public final class MemoryAdapter: PlatformAdapter {
+public final class InMemoryAdapter: PlatformAdapter {
     public struct Post: Sendable, Hashable {
         public var id: String
         public var text: String
@@ -23,10 +23,8 @@ public final class MemoryAdapter: PlatformAdapter {
         var sequence = 0
         var posts: [Post] = []
         var postsByKey: [String: Post] = [:]
-        var typing = 0
         var postFailures: [BotError] = []
         var pollFailures: [BotError] = []
-        var hangPostsForever = false
     }
 
     public init(platform: Platform = "memory", identity: BotIdentity? = nil, rules: PlatformRules? = nil) {
@@ -51,7 +49,6 @@ public final class MemoryAdapter: PlatformAdapter {
     public func failNextPolls(_ errors: [BotError]) { state.withLock { $0.pollFailures.append(contentsOf: errors) } }
 
     public var posts: [Post] { state.withLock { $0.posts } }
-    public var typingCount: Int { state.withLock { $0.typing } }
 
     public func identity() async throws -> BotIdentity { botIdentity }
 
@@ -83,5 +80,5 @@ public final class MemoryAdapter: PlatformAdapter {
         return try result.get()
     }
 
-    public func indicateTyping(for message: InboundMessage) async throws { state.withLock { $0.typing += 1 } }
+    public func indicateTyping(for message: InboundMessage) async throws {}
 }

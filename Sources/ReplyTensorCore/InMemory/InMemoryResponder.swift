@@ -2,7 +2,7 @@ import Foundation
 
 /// A deterministic local responder: answers without any network, clearly labelled as such. Used by the
 /// sandbox's local miners, the benchmark and tests.
-public struct LocalResponder: Responder {
+public struct InMemoryResponder: Responder {
     public let name: String
     private let answer: @Sendable (Prompt) async throws -> String
 
@@ -13,8 +13,8 @@ public struct LocalResponder: Responder {
     }
 
     /// The standard deterministic answer: a labelled echo of the question.
-    public static func echo(name: String = "local") -> LocalResponder {
-        LocalResponder(name: name) { prompt in "[local responder] You asked: \(prompt.question)" }
+    public static func echo(name: String = "local") -> InMemoryResponder {
+        InMemoryResponder(name: name) { prompt in "[local responder] You asked: \(prompt.question)" }
     }
 
     public func respond(to prompt: Prompt) async throws -> Completion {
