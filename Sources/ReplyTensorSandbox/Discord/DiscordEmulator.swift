@@ -43,10 +43,7 @@ public final class DiscordEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = DiscordEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let router = Router()
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "discord")
+        let server = try await EmulatorServer.start(routes.router(), name: "discord")
         return DiscordEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot, state: state)
     }
 
