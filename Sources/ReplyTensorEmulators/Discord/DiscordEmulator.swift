@@ -43,10 +43,7 @@ public final class DiscordEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = DiscordEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let router = Router()
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "discord")
+        let server = try await EmulatorServer.start(routes.router(), name: "discord")
         return DiscordEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot, state: state)
     }
 
@@ -93,9 +90,6 @@ public final class DiscordEmulator: Sendable {
     public func managedRole(in guild: Guild, of bot: User? = nil) async -> String? {
         await state.managedRole(of: (bot ?? self.bot).id, in: guild.id)
     }
-
-    /// Switches the privileged MESSAGE_CONTENT intent on or off (off by default, as for a new application).
-    public func setMessageContentIntent(_ on: Bool) async { await state.setIntent(on) }
 
     public func setRates(_ rates: Rates) async { await state.setRates(rates) }
 
@@ -155,7 +149,6 @@ public final class DiscordEmulator: Sendable {
 }
 
 extension DiscordEmulatorState {
-    func setIntent(_ on: Bool) { messageContentIntent = on }
     func setRates(_ rates: DiscordEmulator.Rates) { self.rates = rates }
     func setPostAnswerDelay(_ delay: Duration) { postAnswerDelay = delay }
     func denyBot(_ bits: UInt64, in channelID: String, botID: String) {

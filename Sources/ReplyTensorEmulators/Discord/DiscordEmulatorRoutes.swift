@@ -15,12 +15,64 @@ struct DiscordEmulatorRoutes: Sendable {
         case invalidForm([String: (String, String)])
     }
 
-    func handle(_ request: Request) async throws -> Response {
-        var record = try await RecordedRequest.read(request)
-        let response = await answer(record)
-        record.status = response.status.code
-        await recorder.record(record)
-        return response
+    typealias Context = EmulatorRequestContext
+
+    /// One admitted call: the bot that made it, the route's major parameter (the channel or guild id), the path
+    /// parameters and the request.
+    struct Call {
+        var bot: DiscordEmulator.User
+        var major: String
+        var parameters: Parameters
+        var record: RecordedRequest
+
+        /// The `{id}` parameter of the route.
+        var id: String { parameters.get("id") ?? "" }
+    }
+
+    /// The routes under `/api/v10`, each with its rate-limit route (the template `route(method:path:)` gives its
+    /// paths). A path under `/api/v10/` that no route has is authenticated, counted and faulted like the others
+    /// before its 404.
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: RequestRecording(recorder: recorder) { _, context in
+            await answer(context, route: nil)
+        })
+        let api = router.group("api/v10")
+        let me = api.group("users/@me")
+        me.get(use: endpoint("GET /users/@me") { call in .ok(await state.userJSON(call.bot)) })
+        me.get("guilds", use: endpoint("GET /users/@me/guilds") { call in .ok(await state.guildList(for: call.bot)) })
+
+        let guild = api.group("guilds/{major}")
+        guild.get("channels", use: endpoint("GET /guilds/{major}/channels") { call in
+            await state.guildChannels(for: call.bot, guildID: call.major)
+        })
+        guild.get("threads/active", use: endpoint("GET /guilds/{major}/threads/active") { call in
+            await state.activeThreads(for: call.bot, guildID: call.major)
+        })
+        guild.get("roles", use: endpoint("GET /guilds/{major}/roles") { call in
+            await state.roles(for: call.bot, guildID: call.major)
+        })
+        guild.get("members/{id}", use: endpoint("GET /guilds/{major}/members/{id}") { call in
+            await state.member(for: call.bot, guildID: call.major, userID: call.id)
+        })
+
+        let channel = api.group("channels/{major}")
+        channel.get("messages", use: endpoint("GET /channels/{major}/messages") { call in
+            await state.channelMessages(for: call.bot, channelID: call.major, query: call.record.query)
+        })
+        channel.get("messages/{id}", use: endpoint("GET /channels/{major}/messages/{id}") { call in
+            await state.singleMessage(for: call.bot, channelID: call.major, messageID: call.id)
+        })
+        channel.post("messages", use: endpoint("POST /channels/{major}/messages") { call in await create(call) })
+        channel.post("typing", use: endpoint("POST /channels/{major}/typing") { call in
+            await state.noteTyping(by: call.bot, in: call.major)
+        })
+        return router
+    }
+
+    private func endpoint(_ template: String, _ endpoint: @escaping @Sendable (Call) async -> Answer)
+        -> @Sendable (Request, Context) async throws -> Response {
+        { _, context in await answer(context, route: template, endpoint) }
     }
 
     /// `GET /channels/{major}/messages/{id}` for a path, and its major parameter.
@@ -43,7 +95,12 @@ struct DiscordEmulatorRoutes: Sendable {
         return ("\(method) /" + parts.joined(separator: "/"), major)
     }
 
-    private func answer(_ record: RecordedRequest) async -> Response {
+    /// Answers one call: authentication, the required `User-Agent`, the rate limits, the faults to inject, then
+    /// `endpoint` when the path's rate-limit route is `template`. A route takes any path segment where Discord takes
+    /// only snowflakes, and `template` is nil for a path no route has: both are Discord's 404, counted like any call.
+    private func answer(_ context: Context, route template: String?,
+                        _ endpoint: (@Sendable (Call) async -> Answer)? = nil) async -> Response {
+        let record = context.record
         guard record.path.hasPrefix("/api/v10/") else { return Self.error(404, code: 0, "404: Not Found") }
         let path = String(record.path.dropFirst("/api/v10".count))
         let authorization = record.headers["authorization"] ?? ""
@@ -55,8 +112,8 @@ struct DiscordEmulatorRoutes: Sendable {
         if !(agent.hasPrefix("DiscordBot (") && agent.hasSuffix(")")) {
             await state.noteBadAgent()
         }
-        let (template, major) = Self.route(method: record.method, path: path)
-        let decision = await state.admit(botID: bot.id, template: template, major: major)
+        let (route, major) = Self.route(method: record.method, path: path)
+        let decision = await state.admit(botID: bot.id, template: route, major: major)
         if let refusal = decision.refusal {
             var headers = decision.headers
             headers["X-RateLimit-Scope"] = refusal.scope
@@ -69,7 +126,7 @@ struct DiscordEmulatorRoutes: Sendable {
                 return Self.error(status, code: 0, Self.standardMessage(status))
             case .rateLimited(let seconds):
                 let global = false
-                let headers = await state.block(botID: bot.id, template: template, major: major, seconds: seconds,
+                let headers = await state.block(botID: bot.id, template: route, major: major, seconds: seconds,
                                                 global: global)
                 return Self.tooMany(seconds, global: global, headers: headers)
             case .stall(let duration):
@@ -80,43 +137,22 @@ struct DiscordEmulatorRoutes: Sendable {
                 return Self.dropped()
             }
         }
-        let result = await dispatch(template: template, major: major, path: path, record: record, bot: bot)
-        return Self.response(result, headers: decision.headers)
+        guard let endpoint, route == template else {
+            return Self.response(.error(404, code: 0, "404: Not Found"), headers: decision.headers)
+        }
+        let call = Call(bot: bot, major: major, parameters: context.parameters, record: record)
+        return Self.response(await endpoint(call), headers: decision.headers)
     }
 
-    private func dispatch(template: String, major: String, path: String, record: RecordedRequest,
-                          bot: DiscordEmulator.User) async -> Answer {
-        let segments = path.split(separator: "/").map(String.init)
-        switch template {
-        case "GET /users/@me":
-            return .ok(await state.userJSON(bot))
-        case "GET /users/@me/guilds":
-            return .ok(await state.guildList(for: bot))
-        case "GET /guilds/{major}/channels":
-            return await state.guildChannels(for: bot, guildID: major)
-        case "GET /guilds/{major}/threads/active":
-            return await state.activeThreads(for: bot, guildID: major)
-        case "GET /guilds/{major}/roles":
-            return await state.roles(for: bot, guildID: major)
-        case "GET /guilds/{major}/members/{id}":
-            return await state.member(for: bot, guildID: major, userID: segments[3])
-        case "GET /channels/{major}/messages":
-            return await state.channelMessages(for: bot, channelID: major, query: record.query)
-        case "GET /channels/{major}/messages/{id}":
-            return await state.singleMessage(for: bot, channelID: major, messageID: segments[3])
-        case "POST /channels/{major}/messages":
-            guard let body = (try? JSONSerialization.jsonObject(with: record.body)) as? [String: Any] else {
-                return .error(400, code: 50109, "The request body contains invalid JSON.")
-            }
-            let created = await state.create(by: bot, in: major, body: body.sendable)
-            let delay = await state.postAnswerDelay
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            return created
-        case "POST /channels/{major}/typing":
-            return await state.noteTyping(by: bot, in: major)
-        default:
-            return .error(404, code: 0, "404: Not Found")
+    /// `POST /channels/{major}/messages`.
+    private func create(_ call: Call) async -> Answer {
+        guard let body = (try? JSONSerialization.jsonObject(with: call.record.body)) as? [String: Any] else {
+            return .error(400, code: 50109, "The request body contains invalid JSON.")
         }
+        let created = await state.create(by: call.bot, in: call.major, body: body.sendable)
+        let delay = await state.postAnswerDelay
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        return created
     }
 
     // MARK: Responses

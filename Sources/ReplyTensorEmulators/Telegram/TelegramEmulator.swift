@@ -51,10 +51,7 @@ public final class TelegramEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = TelegramEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let router = Router()
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "telegram")
+        let server = try await EmulatorServer.start(routes.router(), name: "telegram")
         return TelegramEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot,
                                 state: state)
     }

@@ -10,22 +10,62 @@ struct TelegramEmulatorRoutes: Sendable {
     /// Longest `timeout` honoured by `getUpdates`.
     static let maxPollSeconds = 50
 
-    func handle(_ request: Request) async throws -> Response {
-        var record = try await RecordedRequest.read(request)
-        let response = await answer(record, contentType: request.headers[.contentType])
-        record.status = response.status.code
-        await recorder.record(record)
-        return response
+    typealias Context = EmulatorRequestContext
+    typealias Params = TelegramEmulator.Params
+
+    /// `/bot<token>/<method>`: every method by GET or POST, its name in any case (the router is case-insensitive).
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self, options: .caseInsensitive)
+        router.add(middleware: RequestRecording(recorder: recorder) { _, _ in Self.error(404, "Not Found") })
+        let bot = router.group("bot{token}")
+        method(bot, "getMe") { _ in Self.ok(TelegramEmulatorState.json(state.bot)) }
+        method(bot, "getUpdates") { params in await getUpdates(params) }
+        method(bot, "sendMessage", actsOnArrival: true) { params in Self.response(await state.sendMessage(params)) }
+        method(bot, "sendChatAction", actsOnArrival: true) { params in
+            Self.response(await state.sendChatAction(params))
+        }
+        method(bot, "deleteWebhook") { params in
+            await state.deleteWebhook(dropPending: params["drop_pending_updates"]?.bool ?? false)
+            return Self.ok("true")
+        }
+        method(bot, "setWebhook") { params in
+            let url = params["url"]?.string ?? ""
+            await state.setWebhook(url.isEmpty ? nil : url)
+            return Self.ok("true")
+        }
+        method(bot, "getWebhookInfo") { _ in
+            let url = await state.webhookURL ?? ""
+            let pending = await state.pendingUpdateCount
+            return Self.ok("{\"url\":\(TelegramEmulatorState.json(url)),\"has_custom_certificate\":false,"
+                + "\"pending_update_count\":\(pending)}")
+        }
+        // A method the Bot API does not have: checked like the others (token, parameters, faults), then 404.
+        method(bot, "*") { _ in Self.error(404, "Not Found") }
+        return router
     }
 
-    private func answer(_ record: RecordedRequest, contentType: String?) async -> Response {
-        // /bot<token>/<method>
-        let parts = record.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].hasPrefix("bot") else { return Self.error(404, "Not Found") }
-        let token = String(parts[0].dropFirst(3))
-        let method = parts[1].lowercased()
-        guard token == state.token else { return Self.error(401, "Unauthorized") }
-        guard let params = TelegramEmulator.Params(query: record.query, body: record.body, contentType: contentType)
+    /// Routes `GET` and `POST` of one Bot API method to `call`.
+    /// - Parameter actsOnArrival: Telegram acts on (and counts) the request when it arrives, so a stalled answer
+    ///   comes after the method took effect.
+    private func method(_ bot: RouterGroup<Context>, _ name: RouterPath, actsOnArrival: Bool = false,
+                        _ call: @escaping @Sendable (Params) async -> Response) {
+        let handler: @Sendable (Request, Context) async throws -> Response = { request, context in
+            await answer(context, contentType: request.headers[.contentType], actsOnArrival: actsOnArrival, call)
+        }
+        bot.get(name, use: handler)
+        bot.post(name, use: handler)
+    }
+
+    /// What every method goes through first: the token, the parameters, then the faults to inject.
+    private func answer(_ context: Context, contentType: String?, actsOnArrival: Bool,
+                        _ call: @Sendable (Params) async -> Response) async -> Response {
+        let record = context.record
+        // The router matches `bot` in any case, like the method names; the `bot` prefix itself is case-sensitive.
+        guard record.path.split(separator: "/").first?.hasPrefix("bot") == true else {
+            return Self.error(404, "Not Found")
+        }
+        guard context.parameters.get("token") == state.token else { return Self.error(401, "Unauthorized") }
+        guard let params = Params(query: record.query, body: record.body, contentType: contentType)
         else { return Self.error(400, "Bad Request: can't parse JSON object") }
 
         if let fault = await faults.fault(for: record.path) {
@@ -38,9 +78,9 @@ struct TelegramEmulatorRoutes: Sendable {
                     await state.noteRetryAfter(scope: "chat:\(chatID)", seconds: retry)
                 }
                 return Self.error(429, "Too Many Requests: retry after \(retry)", retryAfter: retry)
-            case .stall(let duration) where method == "sendmessage" || method == "sendchataction":
+            case .stall(let duration) where actsOnArrival:
                 // A slow answer: Telegram acts on (and counts) the request when it arrives; the answer comes late.
-                let response = await dispatch(method, params)
+                let response = await call(params)
                 try? await Task.sleep(for: duration)
                 return response
             case .stall(let duration):
@@ -51,39 +91,12 @@ struct TelegramEmulatorRoutes: Sendable {
                 return Self.dropped()
             }
         }
-        return await dispatch(method, params)
-    }
-
-    private func dispatch(_ method: String, _ params: TelegramEmulator.Params) async -> Response {
-        switch method {
-        case "getme":
-            return Self.ok(TelegramEmulatorState.json(state.bot))
-        case "getupdates":
-            return await getUpdates(params)
-        case "sendmessage":
-            return Self.response(await state.sendMessage(params))
-        case "sendchataction":
-            return Self.response(await state.sendChatAction(params))
-        case "deletewebhook":
-            await state.deleteWebhook(dropPending: params["drop_pending_updates"]?.bool ?? false)
-            return Self.ok("true")
-        case "setwebhook":
-            let url = params["url"]?.string ?? ""
-            await state.setWebhook(url.isEmpty ? nil : url)
-            return Self.ok("true")
-        case "getwebhookinfo":
-            let url = await state.webhookURL ?? ""
-            let pending = await state.pendingUpdateCount
-            return Self.ok("{\"url\":\(TelegramEmulatorState.json(url)),\"has_custom_certificate\":false,"
-                + "\"pending_update_count\":\(pending)}")
-        default:
-            return Self.error(404, "Not Found")
-        }
+        return await call(params)
     }
 
     /// Long polling: answers at once when updates are pending, otherwise holds the request until one arrives or
     /// `timeout` seconds pass. A newer `getUpdates` terminates an older one with 409.
-    private func getUpdates(_ params: TelegramEmulator.Params) async -> Response {
+    private func getUpdates(_ params: Params) async -> Response {
         if await state.webhookURL != nil {
             return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; "
                 + "use deleteWebhook to delete the webhook first")

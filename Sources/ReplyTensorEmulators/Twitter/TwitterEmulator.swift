@@ -51,10 +51,7 @@ public final class TwitterEmulator: Sendable {
         let faults = FaultPlan(seed: faultSeed)
         let base = BaseURLBox()
         let routes = TwitterEmulatorRoutes(state: state, recorder: recorder, faults: faults, base: base)
-        let router = Router()
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "twitter")
+        let server = try await EmulatorServer.start(routes.router(), name: "twitter")
         base.set(server.baseURL)
         return TwitterEmulator(server: server, recorder: recorder, faults: faults, bot: bot, secrets: secrets,
                                state: state)

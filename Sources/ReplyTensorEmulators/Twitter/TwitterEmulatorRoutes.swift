@@ -9,26 +9,50 @@ struct TwitterEmulatorRoutes: Sendable {
     let faults: FaultPlan
     let base: BaseURLBox
 
-    func handle(_ request: Request) async throws -> Response {
-        var record = try await RecordedRequest.read(request)
-        let response = await answer(record, rawQuery: request.uri.query ?? "",
-                                    contentType: request.headers[.contentType])
-        record.status = response.status.code
-        await recorder.record(record)
-        return response
+    typealias Context = EmulatorRequestContext
+
+    /// The X API v2 routes under `/2`. A path under `/2` that no route has (or not for its method) is authenticated
+    /// and faulted like the others before its 404.
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: RequestRecording(recorder: recorder) { request, context in
+            guard context.record.path.split(separator: "/").first == "2" else { return Self.notFound() }
+            return await answer(request, context) { Self.notFound() }
+        })
+        let api = router.group("2")
+        // The OAuth 2.0 token endpoint authenticates the client itself (and takes no faults).
+        api.post("oauth2/token") { _, context in await token(context.record) }
+
+        let users = api.group("users")
+        users.get("me", use: endpoint { _ in await me() })
+        users.get(":id/mentions", use: endpoint { context in
+            await mentions(of: context.parameters.get("id") ?? "", query: context.record.query)
+        })
+        users.get(":id/tweets", use: endpoint { context in
+            await timeline(of: context.parameters.get("id") ?? "", query: context.record.query)
+        })
+
+        let tweets = api.group("tweets")
+        tweets.post(use: endpoint { context in await create(context.record) })
+        tweets.get(":id", use: endpoint { context in
+            await lookup(context.parameters.get("id") ?? "", query: context.record.query)
+        })
+        return router
     }
 
-    private func answer(_ record: RecordedRequest, rawQuery: String, contentType: String?) async -> Response {
-        let parts = record.path.split(separator: "/").map(String.init)
-        guard parts.first == "2" else { return Self.problem(404, "Not Found", "Sorry, that page does not exist.") }
-        let route = Array(parts.dropFirst())
-        let isForm = contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+    /// A route behind the user authentication and the faults.
+    private func endpoint(_ endpoint: @escaping @Sendable (Context) async -> Response)
+        -> @Sendable (Request, Context) async throws -> Response {
+        { request, context in await answer(request, context) { await endpoint(context) } }
+    }
 
-        if record.method == "POST", route == ["oauth2", "token"] {
-            return await token(record)
-        }
+    /// The OAuth 1.0a signature or OAuth 2.0 token first (a 401 says what was wrong in `x-emulator-auth-problem`),
+    /// then the faults to inject, then `endpoint`.
+    private func answer(_ request: Request, _ context: Context, _ endpoint: () async -> Response) async -> Response {
+        let record = context.record
+        let isForm = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
         let url = base.value + record.path
-        if let problem = await state.authorize(method: record.method, url: url, rawQuery: rawQuery,
+        if let problem = await state.authorize(method: record.method, url: url, rawQuery: request.uri.query ?? "",
                                                formBody: isForm ? record.bodyText : nil,
                                                header: record.headers["authorization"]) {
             var response = Self.problem(401, "Unauthorized", "Unauthorized")
@@ -52,47 +76,55 @@ struct TwitterEmulatorRoutes: Sendable {
                 return Self.dropped()
             }
         }
-        let bot = state.bot
-        switch (record.method, route.count) {
-        case ("GET", 2) where route == ["users", "me"]:
-            let (allowed, headers) = await state.take(.usersMe)
-            guard allowed else { return Self.tooMany(headers) }
-            return Self.json(200, ["data": ["id": bot.id, "name": bot.name, "username": bot.username]], headers: headers)
-        case ("GET", 3) where route[0] == "users" && route[2] == "mentions":
-            let (allowed, headers) = await state.take(.mentions)
-            guard allowed else { return Self.tooMany(headers) }
-            guard route[1] == bot.id else {
-                return Self.problem(403, "Forbidden", "You can only read the mentions of the authenticating user.",
-                                    headers: headers)
-            }
-            return await page(of: await state.mentionTimeline(), query: record.query, headers: headers)
-        case ("GET", 3) where route[0] == "users" && route[2] == "tweets":
-            let (allowed, headers) = await state.take(.userTweets)
-            guard allowed else { return Self.tooMany(headers) }
-            return await page(of: await state.timeline(of: route[1]), query: record.query, headers: headers)
-        case ("GET", 2) where route[0] == "tweets":
-            let (allowed, headers) = await state.take(.tweetLookup)
-            guard allowed else { return Self.tooMany(headers) }
-            guard let tweet = await state.tweet(route[1]) else {
-                return Self.json(200, ["errors": [["value": route[1], "detail": "Could not find tweet with id: [\(route[1])].",
-                                                   "title": "Not Found Error", "resource_type": "tweet",
-                                                   "parameter": "id", "resource_id": route[1],
-                                                   "type": "https://api.twitter.com/2/problems/resource-not-found"]]],
-                                 headers: headers)
-            }
-            var body: [String: Any] = ["data": await Self.object(tweet, fields: record.query["tweet.fields"])]
-            let includes = await self.includes(for: [tweet])
-            if !includes.isEmpty { body["includes"] = includes }
-            return Self.json(200, body, headers: headers)
-        case ("POST", 1) where route == ["tweets"]:
-            return await create(record)
-        default:
-            return Self.problem(404, "Not Found", "Sorry, that page does not exist.")
-        }
+        return await endpoint()
     }
 
     // MARK: Endpoints
 
+    /// `GET /2/users/me`.
+    private func me() async -> Response {
+        let bot = state.bot
+        let (allowed, headers) = await state.take(.usersMe)
+        guard allowed else { return Self.tooMany(headers) }
+        return Self.json(200, ["data": ["id": bot.id, "name": bot.name, "username": bot.username]], headers: headers)
+    }
+
+    /// `GET /2/users/{id}/mentions`: only the authenticating user's.
+    private func mentions(of userID: String, query: [String: String]) async -> Response {
+        let (allowed, headers) = await state.take(.mentions)
+        guard allowed else { return Self.tooMany(headers) }
+        guard userID == state.bot.id else {
+            return Self.problem(403, "Forbidden", "You can only read the mentions of the authenticating user.",
+                                headers: headers)
+        }
+        return await page(of: await state.mentionTimeline(), query: query, headers: headers)
+    }
+
+    /// `GET /2/users/{id}/tweets`.
+    private func timeline(of userID: String, query: [String: String]) async -> Response {
+        let (allowed, headers) = await state.take(.userTweets)
+        guard allowed else { return Self.tooMany(headers) }
+        return await page(of: await state.timeline(of: userID), query: query, headers: headers)
+    }
+
+    /// `GET /2/tweets/{id}`.
+    private func lookup(_ id: String, query: [String: String]) async -> Response {
+        let (allowed, headers) = await state.take(.tweetLookup)
+        guard allowed else { return Self.tooMany(headers) }
+        guard let tweet = await state.tweet(id) else {
+            return Self.json(200, ["errors": [["value": id, "detail": "Could not find tweet with id: [\(id)].",
+                                               "title": "Not Found Error", "resource_type": "tweet",
+                                               "parameter": "id", "resource_id": id,
+                                               "type": "https://api.twitter.com/2/problems/resource-not-found"]]],
+                             headers: headers)
+        }
+        var body: [String: Any] = ["data": await Self.object(tweet, fields: query["tweet.fields"])]
+        let includes = await self.includes(for: [tweet])
+        if !includes.isEmpty { body["includes"] = includes }
+        return Self.json(200, body, headers: headers)
+    }
+
+    /// `POST /2/tweets`.
     private func create(_ record: RecordedRequest) async -> Response {
         guard let json = record.json, let text = json["text"] as? String else {
             return Self.problem(400, "Invalid Request", "One or more parameters to your request was invalid.")
@@ -242,6 +274,8 @@ struct TwitterEmulatorRoutes: Sendable {
         default: return "Error"
         }
     }
+
+    static func notFound() -> Response { problem(404, "Not Found", "Sorry, that page does not exist.") }
 
     static func tooMany(_ headers: [(String, String)]) -> Response {
         problem(429, "Too Many Requests", "Too Many Requests", headers: headers)

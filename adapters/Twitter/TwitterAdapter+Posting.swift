@@ -1,0 +1,63 @@
+import Foundation
+import ReplyTensorCore
+import ReplyTensorHTTP
+
+extension TwitterAdapter {
+    /// Posts one reply tweet. The first part replies to the mention (only mentions: X forbids replies to posts
+    /// whose author did not summon the bot); later parts of a thread reply to the previous part.
+    public func post(_ text: String, replyingTo message: InboundMessage, part: Int, idempotencyKey: String)
+        async throws -> String {
+        guard message.extras["summoned"] == "true" else {
+            throw BotError(.forbidden, "refusing to reply to tweet \(message.platformMessageID): it does not mention "
+                               + "the bot", platform: .twitter, isPermanent: true)
+        }
+        await postLock.acquire()
+        defer { postLock.release() }
+        let target = part == 0 ? message.platformMessageID : (lastPart[message.id] ?? message.platformMessageID)
+        try await windows.load()
+        if let wait = windows.reserve([TwitterRateWindows.post, TwitterRateWindows.appCap,
+                                       TwitterRateWindows.userCap]) {
+            throw BotError(.rateLimited, "POST /2/tweets: rate limit window exhausted", platform: .twitter,
+                           retryAfter: wait, scope: "global")
+        }
+        try await budget.reserve()
+        let body = XCreateTweet(text: text, reply: .init(in_reply_to_tweet_id: target))
+        let response: HTTPResponse
+        do {
+            response = try await client.send("POST", "/2/tweets", json: try JSONEncoder().encode(body),
+                                             delivery: .unknown)
+        } catch let error as BotError {
+            if error.delivery == .notDelivered { try await budget.refund() }
+            throw error
+        }
+        try await windows.record(response.headers, window: TwitterRateWindows.post)
+        let key = "\(message.id):\(part)"
+        guard response.isSuccess else {
+            try await settleFailure(response, key: key)
+            throw postFailure(response, earlierUncertain: uncertainPosts.contains(key))
+        }
+        guard let created = try? JSONDecoder().decode(XEnvelope<XCreatedTweet>.self, from: response.body).data
+        else {
+            throw BotError(.decoding, "POST /2/tweets: created, but the answer is unreadable", platform: .twitter,
+                           httpStatus: response.status, delivery: .unknown)
+        }
+        lastPart[message.id] = created.id
+        uncertainPosts.remove(key)
+        return created.id
+    }
+
+    /// What an unsuccessful `POST /2/tweets` leaves behind: a 4xx gives the post back to the budget (a 429 also
+    /// closes the post window); a 5xx may or may not have created the tweet, so the budget keeps it counted and a
+    /// resend that X calls a duplicate then means the first one went out.
+    private func settleFailure(_ response: HTTPResponse, key: String) async throws {
+        switch response.status {
+        case 429:
+            try await budget.refund()
+            try await windows.exhaust(TwitterRateWindows.post)
+        case 400..<500:
+            try await budget.refund()
+        default:
+            uncertainPosts.insert(key)
+        }
+    }
+}
