@@ -10,7 +10,7 @@ extension TwitterAdapter {
            next > now.timeIntervalSince1970 + 0.01 {
             return PollPage(nextPollDelay: .milliseconds(Int64((next - now.timeIntervalSince1970) * 1000) + 1))
         }
-        if let wait = windows.reserve([TwitterRateWindows.mentions]) {
+        if let wait = try await windows.reserve([TwitterRateWindows.mentions]) {
             return PollPage(nextPollDelay: wait)
         }
         var updates: [String: String] = [:]
@@ -49,7 +49,7 @@ extension TwitterAdapter {
         var pages = TwitterMentionPages()
         var token: String?
         while true {
-            if token != nil, windows.reserve([TwitterRateWindows.mentions]) != nil { break }
+            if token != nil, try await windows.reserve([TwitterRateWindows.mentions]) != nil { break }
             var query: [(String, String)] = []
             if let sinceID { query.append(("since_id", sinceID)) }
             query += [("max_results", "100"), ("tweet.fields", Self.tweetFields), ("expansions", Self.expansions),

@@ -15,7 +15,7 @@ extension TwitterAdapter {
         defer { postLock.release() }
         let target = part == 0 ? message.platformMessageID : (lastPart[message.id] ?? message.platformMessageID)
         try await windows.load()
-        if let wait = windows.reserve([TwitterRateWindows.post, TwitterRateWindows.appCap,
+        if let wait = try await windows.reserve([TwitterRateWindows.post, TwitterRateWindows.appCap,
                                        TwitterRateWindows.userCap]) {
             throw BotError(.rateLimited, "POST /2/tweets: rate limit window exhausted", platform: .twitter,
                            retryAfter: wait, scope: "global")

@@ -8,7 +8,7 @@ extension TwitterAdapter {
         guard configuration.reconcilePosting else { return nil }
         let me = try await knownMe()
         try await windows.load()
-        if windows.reserve([TwitterRateWindows.timeline]) != nil { return nil }
+        if try await windows.reserve([TwitterRateWindows.timeline]) != nil { return nil }
         let response = try await client.send("GET", "/2/users/\(me.id)/tweets", query: [
             ("since_id", message.platformMessageID), ("max_results", "100"),
             ("tweet.fields", "referenced_tweets,conversation_id,author_id"),

@@ -79,7 +79,7 @@ public actor TwitterAdapter: PlatformAdapter {
     /// `GET /2/users/me`.
     public func verify() async throws -> Verification {
         try await windows.load()
-        if let wait = windows.reserve([TwitterRateWindows.me]) {
+        if let wait = try await windows.reserve([TwitterRateWindows.me]) {
             throw BotError(.rateLimited, "users/me: rate limit window exhausted", platform: .twitter,
                            retryAfter: wait, scope: "global")
         }

@@ -81,15 +81,23 @@ final class TwitterRateWindows {
     }
 
     /// Like `wait(for:)`, and when the request may go, counts it in the windows at once (the answer's headers then
-    /// replace the count), so nothing that runs meanwhile can spend the same request.
-    func reserve(_ keys: [String]) -> Duration? {
+    /// replace the count), so nothing that runs meanwhile can spend the same request. The last request of a window
+    /// is stored before it leaves: a bot killed before the answer is recorded must not restart believing one more
+    /// request is allowed.
+    func reserve(_ keys: [String], isolation: isolated (any Actor)? = #isolation) async throws -> Duration? {
         if let wait = wait(for: keys) { return wait }
         let now = now()
+        var spent: [(String, RateWindow)] = []
         for key in keys {
             if var window = windows[key], window.reset > now, window.remaining > 0 {
                 window.remaining -= 1
                 windows[key] = window
+                if window.remaining == 0 { spent.append((key, window)) }
             }
+        }
+        for (key, window) in spent where stored[key] != window.stored {
+            stored[key] = window.stored
+            try await state.setValue(window.stored, for: key, platform: .twitter, at: now)
         }
         return nil
     }
