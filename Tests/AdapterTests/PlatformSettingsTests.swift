@@ -19,7 +19,7 @@ struct PlatformSettingsTests {
         #expect(DiscordConfiguration.defaults.pollInterval == .seconds(5))
         #expect(DiscordConfiguration.defaults.guilds.isEmpty && !DiscordConfiguration.defaults.enabled)
         #expect(TwitterConfiguration.defaults.auth.name == "oauth1" && TwitterConfiguration.defaults.dailyPostBudget == 50)
-        #expect(TelegramConfiguration.sectionNames == ["telegram"])
+        #expect(TwitterConfiguration.sectionNames == ["twitter", "x"] && TelegramConfiguration.sectionNames == ["telegram"])
     }
 
     @Test("Telegram reads its keys and its token, and trims the API base")

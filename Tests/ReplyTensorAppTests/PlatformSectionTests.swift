@@ -3,7 +3,7 @@ import ReplyTensorApp
 import ReplyTensorCore
 import Testing
 
-/// The App routes `[telegram]`, `[discord]` and `[twitter]` to the adapters' settings types.
+/// The App routes `[telegram]`, `[discord]` and `[twitter]` (or `[x]`) to the adapters' settings types.
 @Suite("Platform sections")
 struct PlatformSectionTests {
     static let gateway = "[responder]\norder = [\"gateway\"]\n[responder.gateway]\nbase_url = \"http://127.0.0.1:9/v1\"\n"
@@ -22,6 +22,28 @@ struct PlatformSectionTests {
         #expect(configuration.discord.guilds == ["42"] && !configuration.discord.enabled)
         #expect(configuration.enabledPlatforms == [.telegram])
         #expect(configuration.secrets.contains("123:telegram-token"))
+    }
+
+    @Test("[x] is another name for [twitter]; problems name the section as written")
+    func xAlias() throws {
+        let configuration = try Fixtures.parse(Self.gateway + """
+            [x]
+            enabled = true
+            daily_post_budget = 7
+            """, environment: ["X_CONSUMER_KEY": "ck", "X_CONSUMER_SECRET": "cs", "X_ACCESS_TOKEN": "at",
+                               "X_ACCESS_TOKEN_SECRET": "ats"])
+        #expect(configuration.twitter.enabled && configuration.twitter.dailyPostBudget == 7)
+        #expect(configuration.enabledPlatforms == [.twitter])
+
+        let problems = Fixtures.problems(Self.gateway + "[x]\nenabled = true\ndaily_budget = 1\n")
+        #expect(problems.contains("x.daily_budget: unknown key"))
+        #expect(problems.contains("x.consumer_key_env: environment variable X_CONSUMER_KEY is not set (expected the X API key (consumer key))"))
+    }
+
+    @Test("[x] and [twitter] together are refused")
+    func bothNames() {
+        let problems = Fixtures.problems(Self.gateway + "[twitter]\nenabled = false\n[x]\nenabled = true\n")
+        #expect(problems == ["x: [x] is another name for [twitter]; write only one of them"])
     }
 
     @Test("a platform's wrong types and missing secrets keep their wording")

@@ -1,7 +1,8 @@
 import ReplyTensorCore
 
-/// How the X adapter talks to the API: the `[twitter]` section of the configuration. `read(from:)` is the one place a
-/// key of the section is named, defaulted and validated; the defaults are the initializer's.
+/// How the X adapter talks to the API: the `[twitter]` section of the configuration (`[x]` is accepted as another
+/// name for it). `read(from:)` is the one place a key of the section is named, defaulted and validated; the defaults
+/// are the initializer's.
 public struct TwitterConfiguration: PlatformSettings {
     public enum Auth: Sendable {
         /// OAuth 1.0a user context (API key + access token of the bot account).
@@ -63,6 +64,7 @@ public struct TwitterConfiguration: PlatformSettings {
     }
 
     public static let platform = Platform.twitter
+    public static let sectionNames = ["twitter", "x"]
 
     public static func read(from settings: some SettingsReader) -> TwitterConfiguration {
         var configuration = TwitterConfiguration(auth: .oauth1(OAuth1Credentials(consumerKey: "", consumerSecret: "",

@@ -65,7 +65,7 @@ public struct ReplyTensorConfiguration: Sendable {
     public var bot: Bot
     public var limits = PolicyLimits()
     public var responder = Responder()
-    /// `[telegram]`, `[discord]` and `[twitter]`: each adapter's own settings type reads its section.
+    /// `[telegram]`, `[discord]` and `[twitter]` (or `[x]`): each adapter's own settings type reads its section.
     public var telegram = TelegramConfiguration.defaults
     public var discord = DiscordConfiguration.defaults
     public var twitter = TwitterConfiguration.defaults
