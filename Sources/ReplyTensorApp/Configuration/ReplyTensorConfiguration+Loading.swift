@@ -5,9 +5,6 @@ import TelegramPlatform
 import TwitterPlatform
 
 extension ReplyTensorConfiguration {
-    /// Features whose code has landed. A section for anything else is accepted only in its off form.
-    static let builtResponders: Set<String> = BuiltFeatures.responders
-
     /// Reads and validates the file at `url`. Throws `ConfigurationError` listing every problem.
     public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                             plugins: PluginRegistry = .builtIn) throws -> ReplyTensorConfiguration {
@@ -56,9 +53,7 @@ extension ReplyTensorConfiguration {
         metrics.healthWindowSeconds = section.double("health_window_seconds", default: metrics.healthWindowSeconds,
                                                      minimum: 1)
         guard !metrics.listen.isEmpty else { return }
-        if !BuiltFeatures.metrics {
-            section.problems.add("[metrics]: the metrics endpoint is not built in this version; set listen = \"\"")
-        } else if MetricsAddress(metrics.listen) == nil {
+        if MetricsAddress(metrics.listen) == nil {
             section.problems.add("metrics.listen: expected \"host:port\" (e.g. \"127.0.0.1:9464\"), found \"\(metrics.listen)\"")
         }
     }
@@ -92,9 +87,6 @@ extension ReplyTensorConfiguration {
         }
         if responder.order.isEmpty { section.problems.add("responder.order: expected at least one responder") }
         let uses = Set(responder.order)
-        for name in uses where known.contains(name) && !Self.builtResponders.contains(name) {
-            section.problems.add("[responder.\(name)]: the \(name) responder is not built in this version; remove it from responder.order")
-        }
 
         let subnetSection = section.section("subnet")
         var subnet = Subnet()
