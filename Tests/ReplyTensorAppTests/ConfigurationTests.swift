@@ -47,7 +47,7 @@ struct ConfigurationTests {
         #expect(configuration.enabledPlugins == ["commands", "blocklist", "mention-safety"])
     }
 
-    @Test("an empty file gives the defaults of CONTRACT.md")
+    @Test("an empty file gives the documented defaults")
     func defaults() throws {
         let configuration = try Fixtures.parse("responder.order = [\"gateway\"]\nresponder.gateway.base_url = \"http://127.0.0.1:1/v1\"")
         #expect(configuration.bot.maxConcurrentReplies == 8)

@@ -1,5 +1,10 @@
-/// How the Discord adapter talks to the HTTP API: the `[discord]` section of the configuration.
-public struct DiscordConfiguration: Sendable {
+import ReplyTensorCore
+
+/// How the Discord adapter talks to the HTTP API: the `[discord]` section of the configuration. `read(from:)` is the
+/// one place a key of the section is named, defaulted and validated; the defaults are the initializer's.
+public struct DiscordConfiguration: PlatformSettings {
+    /// `enabled`: whether the bot answers on Discord.
+    public var enabled = false
     /// The bot token (Developer Portal → Bot → Token). Sent as `Authorization: Bot <token>`; never logged.
     public var token: String
     /// `api_base`, without a trailing slash (`https://discord.com/api/v10`).
@@ -36,9 +41,7 @@ public struct DiscordConfiguration: Sendable {
                 userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
                 tokenSource: String = "DISCORD_BOT_TOKEN") {
         self.token = token
-        var base = apiBase
-        while base.hasSuffix("/") { base.removeLast() }
-        self.apiBase = base
+        self.apiBase = Self.trimmed(apiBase)
         self.guilds = guilds
         self.channels = channels
         self.pollInterval = max(.milliseconds(50), pollInterval)
@@ -51,5 +54,33 @@ public struct DiscordConfiguration: Sendable {
         self.maxTries = max(1, maxTries)
         self.userAgent = userAgent
         self.tokenSource = tokenSource
+    }
+
+    public static let platform = Platform.discord
+
+    public static func read(from settings: some SettingsReader) -> DiscordConfiguration {
+        var configuration = DiscordConfiguration(token: "", tokenSource: "the token named by [discord] token_env or token_file")
+        configuration.enabled = settings.bool("enabled", default: configuration.enabled)
+        configuration.token = settings.secret("token", defaultEnv: "DISCORD_BOT_TOKEN", required: configuration.enabled,
+                                              what: "the Discord bot token") ?? ""
+        configuration.apiBase = settings.string("api_base", default: configuration.apiBase)
+        configuration.guilds = settings.strings("guilds", default: configuration.guilds)
+        configuration.channels = settings.strings("channels", default: configuration.channels)
+        let interval = settings.double("poll_interval_seconds", default: configuration.pollInterval.seconds, minimum: 0.05)
+        configuration.pollInterval = .milliseconds(Int64(interval * 1000))
+        configuration.pollRequestsPerSecond = settings.double("poll_requests_per_second",
+                                                              default: configuration.pollRequestsPerSecond, minimum: 0.01)
+        configuration.maxParts = settings.int("max_parts", default: configuration.maxParts, range: 1...20)
+        settings.checkHTTPURL(configuration.apiBase, key: "api_base")
+        configuration.apiBase = trimmed(configuration.apiBase)
+        return configuration
+    }
+
+    public var secrets: [String] { [token] }
+
+    private static func trimmed(_ apiBase: String) -> String {
+        var base = apiBase
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 }

@@ -1,5 +1,10 @@
-/// How the Telegram adapter talks to the Bot API: the `[telegram]` section of the configuration.
-public struct TelegramConfiguration: Sendable {
+import ReplyTensorCore
+
+/// How the Telegram adapter talks to the Bot API: the `[telegram]` section of the configuration. `read(from:)` is the
+/// one place a key of the section is named, defaulted and validated; the defaults are the initializer's.
+public struct TelegramConfiguration: PlatformSettings {
+    /// `enabled`: whether the bot answers on Telegram.
+    public var enabled = false
     /// The bot token from BotFather (`123456:ABC…`). Never logged; scrubbed from every error.
     public var token: String
     /// Where the Bot API lives (`api_base`), without a trailing slash. Requests go to `\(apiBase)/bot<token>/<method>`.
@@ -21,13 +26,36 @@ public struct TelegramConfiguration: Sendable {
                 maxParts: Int = 4, deleteWebhook: Bool = false, allowedUpdates: [String] = ["message"],
                 tokenSource: String = "TELEGRAM_BOT_TOKEN") {
         self.token = token
-        var base = apiBase
-        while base.hasSuffix("/") { base.removeLast() }
-        self.apiBase = base
+        self.apiBase = Self.trimmed(apiBase)
         self.pollTimeoutSeconds = max(0, pollTimeoutSeconds)
         self.maxParts = max(1, maxParts)
         self.deleteWebhook = deleteWebhook
         self.allowedUpdates = allowedUpdates
         self.tokenSource = tokenSource
+    }
+
+    public static let platform = Platform.telegram
+
+    public static func read(from settings: some SettingsReader) -> TelegramConfiguration {
+        var configuration = TelegramConfiguration(token: "")
+        configuration.enabled = settings.bool("enabled", default: configuration.enabled)
+        configuration.token = settings.secret("token", defaultEnv: "TELEGRAM_BOT_TOKEN", required: configuration.enabled,
+                                              what: "the Telegram bot token from BotFather") ?? ""
+        configuration.apiBase = settings.string("api_base", default: configuration.apiBase)
+        configuration.pollTimeoutSeconds = settings.int("poll_timeout_seconds", default: configuration.pollTimeoutSeconds,
+                                                        range: 0...50)
+        configuration.maxParts = settings.int("max_parts", default: configuration.maxParts, range: 1...20)
+        configuration.deleteWebhook = settings.bool("delete_webhook", default: configuration.deleteWebhook)
+        settings.checkHTTPURL(configuration.apiBase, key: "api_base")
+        configuration.apiBase = trimmed(configuration.apiBase)
+        return configuration
+    }
+
+    public var secrets: [String] { [token] }
+
+    private static func trimmed(_ apiBase: String) -> String {
+        var base = apiBase
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 }

@@ -1,28 +1,10 @@
+import ReplyTensorCore
 import TOMLKit
 
 /// A parsed TOML value, detached from the parser.
-indirect enum ConfigValue: Sendable {
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-    case array([ConfigValue])
-    case table([String: ConfigValue])
-    case other(String)
+typealias ConfigValue = SettingValue
 
-    /// What the value is, as error messages name it.
-    var kind: String {
-        switch self {
-        case .string(let value): return "string \"\(value.prefix(40))\""
-        case .int(let value): return "integer \(value)"
-        case .double(let value): return "number \(value)"
-        case .bool(let value): return "boolean \(value)"
-        case .array: return "array"
-        case .table: return "table"
-        case .other(let type): return type
-        }
-    }
-
+extension SettingValue {
     static func parse(_ text: String) throws -> [String: ConfigValue] {
         let table = try TOMLTable(string: text)
         return convert(table)

@@ -1,11 +1,10 @@
+import DiscordPlatform
 import Foundation
 import ReplyTensorCore
+import TelegramPlatform
+import TwitterPlatform
 
 extension ReplyTensorConfiguration {
-    /// Features whose code has landed. A section for anything else is accepted only in its off form.
-    static let builtPlatforms: Set<Platform> = BuiltFeatures.platforms
-    static let builtResponders: Set<String> = BuiltFeatures.responders
-
     /// Reads and validates the file at `url`. Throws `ConfigurationError` listing every problem.
     public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
                             plugins: PluginRegistry = .builtIn) throws -> ReplyTensorConfiguration {
@@ -28,18 +27,18 @@ extension ReplyTensorConfiguration {
             throw ConfigurationError("\(source.lastPathComponent) is not valid TOML: \(error)")
         }
         let problems = ConfigProblems()
-        let root = ConfigSection(path: "", values: values, problems: problems)
         let base = source.deletingLastPathComponent()
         let secrets = SecretSource(environment: environment, baseDirectory: base)
+        let root = ConfigSection(path: "", values: values, problems: problems, secrets: secrets)
         var configuration = ReplyTensorConfiguration(bot: Bot(store: base.appendingPathComponent("replytensor.sqlite")))
         configuration.source = source
 
         configuration.readBot(root.section("bot"), base: base)
         configuration.readLimits(root.section("limits"))
         configuration.readResponder(root.section("responder"), secrets: secrets)
-        configuration.readTelegram(root.section("telegram"), secrets: secrets)
-        configuration.readDiscord(root.section("discord"), secrets: secrets)
-        configuration.readTwitter(root.section("twitter"), secrets: secrets)
+        configuration.telegram = root.platform(TelegramConfiguration.self)
+        configuration.discord = root.platform(DiscordConfiguration.self)
+        configuration.twitter = root.platform(TwitterConfiguration.self)
         configuration.readPlugins(root.section("plugins"), registry: plugins)
         configuration.readLog(root.section("log"))
         configuration.readMetrics(root.section("metrics"))
@@ -54,9 +53,7 @@ extension ReplyTensorConfiguration {
         metrics.healthWindowSeconds = section.double("health_window_seconds", default: metrics.healthWindowSeconds,
                                                      minimum: 1)
         guard !metrics.listen.isEmpty else { return }
-        if !BuiltFeatures.metrics {
-            section.problems.add("[metrics]: the metrics endpoint is not built in this version; set listen = \"\"")
-        } else if MetricsAddress(metrics.listen) == nil {
+        if MetricsAddress(metrics.listen) == nil {
             section.problems.add("metrics.listen: expected \"host:port\" (e.g. \"127.0.0.1:9464\"), found \"\(metrics.listen)\"")
         }
     }
@@ -90,9 +87,6 @@ extension ReplyTensorConfiguration {
         }
         if responder.order.isEmpty { section.problems.add("responder.order: expected at least one responder") }
         let uses = Set(responder.order)
-        for name in uses where known.contains(name) && !Self.builtResponders.contains(name) {
-            section.problems.add("[responder.\(name)]: the \(name) responder is not built in this version; remove it from responder.order")
-        }
 
         let subnetSection = section.section("subnet")
         var subnet = Subnet()
@@ -140,61 +134,6 @@ extension ReplyTensorConfiguration {
         responder.gateway = gateway
     }
 
-    mutating func readTelegram(_ section: ConfigSection, secrets: SecretSource) {
-        telegram.enabled = section.bool("enabled", default: false)
-        guard platformAllowed(.telegram, enabled: telegram.enabled, section: section) else { return }
-        telegram.token = secrets.read("token", in: section, defaultEnv: "TELEGRAM_BOT_TOKEN", required: telegram.enabled,
-                                      what: "the Telegram bot token from BotFather") ?? ""
-        telegram.apiBase = section.string("api_base", default: telegram.apiBase)
-        telegram.pollTimeoutSeconds = section.int("poll_timeout_seconds", default: 30, range: 0...50)
-        telegram.maxParts = section.int("max_parts", default: 4, range: 1...20)
-        telegram.deleteWebhook = section.bool("delete_webhook", default: false)
-        checkURL(telegram.apiBase, key: "api_base", in: section)
-    }
-
-    mutating func readDiscord(_ section: ConfigSection, secrets: SecretSource) {
-        discord.enabled = section.bool("enabled", default: false)
-        guard platformAllowed(.discord, enabled: discord.enabled, section: section) else { return }
-        discord.token = secrets.read("token", in: section, defaultEnv: "DISCORD_BOT_TOKEN", required: discord.enabled,
-                                     what: "the Discord bot token") ?? ""
-        discord.apiBase = section.string("api_base", default: discord.apiBase)
-        discord.guilds = section.strings("guilds")
-        discord.channels = section.strings("channels")
-        discord.pollIntervalSeconds = section.double("poll_interval_seconds", default: 5, minimum: 0.05)
-        discord.pollRequestsPerSecond = section.double("poll_requests_per_second", default: 2, minimum: 0.01)
-        discord.maxParts = section.int("max_parts", default: 4, range: 1...20)
-        checkURL(discord.apiBase, key: "api_base", in: section)
-    }
-
-    mutating func readTwitter(_ section: ConfigSection, secrets: SecretSource) {
-        twitter.enabled = section.bool("enabled", default: false)
-        guard platformAllowed(.twitter, enabled: twitter.enabled, section: section) else { return }
-        twitter.apiBase = section.string("api_base", default: twitter.apiBase)
-        twitter.auth = section.string("auth", default: "oauth1", allowed: ["oauth1", "oauth2"])
-        let oauth1 = twitter.enabled && twitter.auth == "oauth1"
-        let oauth2 = twitter.enabled && twitter.auth == "oauth2"
-        twitter.consumerKey = secrets.read("consumer_key", in: section, defaultEnv: "X_CONSUMER_KEY", required: oauth1,
-                                           what: "the X API key (consumer key)") ?? ""
-        twitter.consumerSecret = secrets.read("consumer_secret", in: section, defaultEnv: "X_CONSUMER_SECRET",
-                                              required: oauth1, what: "the X API key secret") ?? ""
-        twitter.accessToken = secrets.read("access_token", in: section, defaultEnv: "X_ACCESS_TOKEN", required: oauth1,
-                                           what: "the X access token") ?? ""
-        twitter.accessTokenSecret = secrets.read("access_token_secret", in: section, defaultEnv: "X_ACCESS_TOKEN_SECRET",
-                                                 required: oauth1, what: "the X access token secret") ?? ""
-        twitter.clientID = secrets.read("client_id", in: section, defaultEnv: "X_CLIENT_ID", required: oauth2,
-                                        what: "the OAuth 2.0 client id") ?? ""
-        twitter.clientSecret = secrets.read("client_secret", in: section, defaultEnv: "X_CLIENT_SECRET", required: false,
-                                            what: "the OAuth 2.0 client secret") ?? ""
-        twitter.refreshToken = secrets.read("refresh_token", in: section, defaultEnv: "X_REFRESH_TOKEN", required: false,
-                                            what: "the first OAuth 2.0 refresh token") ?? ""
-        twitter.pollIntervalSeconds = section.double("poll_interval_seconds", default: 0)
-        twitter.dailyPostBudget = section.int("daily_post_budget", default: 50, range: 0...1_000_000)
-        twitter.threadReplies = section.bool("thread_replies", default: false)
-        twitter.backfillOnFirstRun = section.bool("backfill_on_first_run", default: false)
-        twitter.reconcilePosting = section.bool("reconcile_posting", default: false)
-        checkURL(twitter.apiBase, key: "api_base", in: section)
-    }
-
     mutating func readPlugins(_ section: ConfigSection, registry: PluginRegistry) {
         enabledPlugins = section.strings("enabled", default: enabledPlugins)
         for name in enabledPlugins where registry.factories[name] == nil {
@@ -208,7 +147,7 @@ extension ReplyTensorConfiguration {
             }
             var values: [String: PluginOption] = [:]
             for key in options.keys where allowed.contains(key) {
-                switch options.raw(key) {
+                switch options.value(key) {
                 case .string(let text)?: values[key] = .string(text)
                 case .int(let number)?: values[key] = .int(number)
                 case .bool(let flag)?: values[key] = .bool(flag)
@@ -225,21 +164,5 @@ extension ReplyTensorConfiguration {
         log.level = section.string("level", default: "info",
                                    allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         log.format = section.string("format", default: "text", allowed: ["text", "json"])
-    }
-
-    /// Accepts a platform section that is off; refuses one that is on when the adapter is not built.
-    private func platformAllowed(_ platform: Platform, enabled: Bool, section: ConfigSection) -> Bool {
-        if Self.builtPlatforms.contains(platform) { return true }
-        if enabled {
-            section.problems.add("[\(platform)]: the \(platform) adapter is not built in this version; set enabled = false")
-        }
-        for key in section.keys { section.ignore(key) }
-        return false
-    }
-
-    private func checkURL(_ value: String, key: String, in section: ConfigSection) {
-        if !(value.hasPrefix("http://") || value.hasPrefix("https://")) {
-            section.problems.add("\(section.keyPath(key)): expected an http(s) URL, found \"\(value)\"")
-        }
     }
 }

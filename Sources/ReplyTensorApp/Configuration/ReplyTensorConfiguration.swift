@@ -1,7 +1,10 @@
+import DiscordPlatform
 import Foundation
 import ReplyTensorCore
+import TelegramPlatform
+import TwitterPlatform
 
-/// The whole configuration file, read per CONTRACT.md. Every key has a default; secrets come only from
+/// The whole configuration file (README, "Configuration"). Every key has a default; secrets come only from
 /// `*_env`/`*_file`; relative paths are relative to the file.
 public struct ReplyTensorConfiguration: Sendable {
     public struct Bot: Sendable {
@@ -46,44 +49,6 @@ public struct ReplyTensorConfiguration: Sendable {
         public var maxRetries = 2
     }
 
-    public struct Telegram: Sendable {
-        public var enabled = false
-        public var token = ""
-        public var apiBase = "https://api.telegram.org"
-        public var pollTimeoutSeconds = 30
-        public var maxParts = 4
-        public var deleteWebhook = false
-    }
-
-    public struct Discord: Sendable {
-        public var enabled = false
-        public var token = ""
-        public var apiBase = "https://discord.com/api/v10"
-        public var guilds: [String] = []
-        public var channels: [String] = []
-        public var pollIntervalSeconds = 5.0
-        public var pollRequestsPerSecond = 2.0
-        public var maxParts = 4
-    }
-
-    public struct Twitter: Sendable {
-        public var enabled = false
-        public var apiBase = "https://api.x.com"
-        public var auth = "oauth1"
-        public var consumerKey = ""
-        public var consumerSecret = ""
-        public var accessToken = ""
-        public var accessTokenSecret = ""
-        public var clientID = ""
-        public var clientSecret = ""
-        public var refreshToken = ""
-        public var pollIntervalSeconds = 0.0
-        public var dailyPostBudget = 50
-        public var threadReplies = false
-        public var backfillOnFirstRun = false
-        public var reconcilePosting = false
-    }
-
     public struct Log: Sendable {
         public var level = "info"
         public var format = "text"
@@ -100,9 +65,10 @@ public struct ReplyTensorConfiguration: Sendable {
     public var bot: Bot
     public var limits = PolicyLimits()
     public var responder = Responder()
-    public var telegram = Telegram()
-    public var discord = Discord()
-    public var twitter = Twitter()
+    /// `[telegram]`, `[discord]` and `[twitter]` (or `[x]`): each adapter's own settings type reads its section.
+    public var telegram = TelegramConfiguration.defaults
+    public var discord = DiscordConfiguration.defaults
+    public var twitter = TwitterConfiguration.defaults
     public var enabledPlugins = ["commands", "blocklist", "mention-safety"]
     public var pluginOptions: [String: [String: PluginOption]] = [:]
     public var log = Log()
@@ -113,17 +79,15 @@ public struct ReplyTensorConfiguration: Sendable {
 
     /// Everything that holds a secret, so logs and errors can redact it.
     public var secrets: [String] {
-        [telegram.token, discord.token, twitter.consumerKey, twitter.consumerSecret, twitter.accessToken,
-         twitter.accessTokenSecret, twitter.clientSecret, twitter.refreshToken, responder.gateway.apiKey ?? "",
-         responder.subnet.password ?? ""].filter { $0.count >= 4 }
+        (platforms.flatMap { $0.secrets } + [responder.gateway.apiKey ?? "", responder.subnet.password ?? ""])
+            .filter { $0.count >= 4 }
     }
 
+    /// The settings of every platform, in the order the bot starts them.
+    var platforms: [any PlatformSettings] { [telegram, discord, twitter] }
+
     public var enabledPlatforms: [Platform] {
-        var platforms: [Platform] = []
-        if telegram.enabled { platforms.append(.telegram) }
-        if discord.enabled { platforms.append(.discord) }
-        if twitter.enabled { platforms.append(.twitter) }
-        return platforms
+        platforms.filter { $0.enabled }.map { type(of: $0).platform }
     }
 
     public var engineConfiguration: EngineConfiguration {

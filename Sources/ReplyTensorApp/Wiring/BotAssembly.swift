@@ -17,9 +17,8 @@ public struct BotAssembly: Sendable {
             metrics.map { InstrumentedHTTPClient(base: http, owner: owner, metrics: $0) } ?? http
         }
         let store = try SQLiteStore(path: configuration.bot.store.path)
-        let adapters = try configuration.enabledPlatforms.map { platform in
-            let environment = AdapterEnvironment(http: client(platform.rawValue), state: store, logger: logger)
-            return try PlatformFactory.make(platform, configuration: configuration, environment: environment)
+        let adapters = PlatformFactory.adapters(configuration) { platform in
+            AdapterEnvironment(http: client(platform.rawValue), state: store, logger: logger)
         }
         let responder = try ResponderFactory.make(configuration, http: client("responder"), store: store, logger: logger)
         let plugins = try PluginRegistry.builtIn.make(configuration.enabledPlugins) { name in

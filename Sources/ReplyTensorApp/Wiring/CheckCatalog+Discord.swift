@@ -7,7 +7,7 @@ extension CheckCatalog {
     /// and what idle polling will cost.
     static func discordChecks(for configuration: ReplyTensorConfiguration, environment: AdapterEnvironment) -> [Check] {
         guard configuration.discord.enabled else { return [] }
-        let adapter = DiscordAdapter(configuration: PlatformFactory.discord(configuration), environment: environment)
+        let adapter = DiscordAdapter(configuration: configuration.discord, environment: environment)
         return [Check(name: "discord") {
             do {
                 let report = try await adapter.verify()

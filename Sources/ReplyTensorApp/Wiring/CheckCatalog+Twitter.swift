@@ -7,12 +7,12 @@ extension CheckCatalog {
     /// `check` for X: the credentials with `GET /2/users/me`, and the rate-limit state the answer reports.
     static func twitterCheck(_ configuration: ReplyTensorConfiguration, environment: AdapterEnvironment) -> Check {
         var environment = environment
-        if configuration.twitter.auth == "oauth2", let store = try? SQLiteStore(path: configuration.bot.store.path) {
+        if case .oauth2 = configuration.twitter.auth, let store = try? SQLiteStore(path: configuration.bot.store.path) {
             // A refresh rotates the single-use refresh token: the new one must land in the bot's own store.
             environment.state = store
         }
-        let adapter = TwitterAdapter(configuration: PlatformFactory.twitter(configuration), environment: environment)
-        let auth = configuration.twitter.auth
+        let adapter = TwitterAdapter(configuration: configuration.twitter, environment: environment)
+        let auth = configuration.twitter.auth.name
         let budget = configuration.twitter.dailyPostBudget
         return Check(name: "twitter") {
             do {

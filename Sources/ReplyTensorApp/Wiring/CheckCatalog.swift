@@ -14,7 +14,7 @@ public enum CheckCatalog {
         let state = InMemoryStore()
         let environment = AdapterEnvironment(http: http, state: state, logger: logger)
         if configuration.telegram.enabled {
-            let adapter = TelegramAdapter(configuration: PlatformFactory.telegram(configuration), environment: environment)
+            let adapter = TelegramAdapter(configuration: configuration.telegram, environment: environment)
             checks.append(Check(name: "telegram") {
                 do {
                     let info = try await adapter.verify()
