@@ -127,10 +127,12 @@ struct DiscordClient: Sendable {
         }
     }
 
-    /// Backoff with jitter between tries: about 0.5 s, 1 s, 2 s, … at most 8 s.
+    /// Between tries: about 0.5 s, 1 s, 2 s, … at most 8 s, each within ±25 %.
+    static let retryBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(8), jitter: 0.75...1.25)
+
+    /// The pause after try number `tries` (1 for the first).
     private func pause(_ tries: Int) async throws {
-        let base = min(8.0, 0.25 * pow(2.0, Double(tries)))
-        try await Task.sleep(for: .milliseconds(Int64(base * Double.random(in: 0.75...1.25) * 1000)))
+        try await Task.sleep(for: Self.retryBackoff.delay(forFailure: tries - 1))
     }
 }
 
