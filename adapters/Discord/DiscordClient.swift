@@ -94,20 +94,24 @@ struct DiscordClient: Sendable {
         return try decode(response, path: path, as: Value.self)
     }
 
+    /// Invalid UTF-8 is repaired (logged, not rejected: the answer is still read as a whole); an answer that is not
+    /// a `Value` is a `decoding` error.
     func decode<Value: Decodable>(_ response: HTTPResponse, path: String, as _: Value.Type) throws -> Value {
-        var body = response.body
-        if let repaired = body.repairedUTF8 {
-            logger.warning("answer is not valid UTF-8; bad bytes replaced with U+FFFD",
-                           metadata: ["http.route": "GET \(DiscordRoute(method: "GET", path: path).template)"])
-            body = repaired
-        }
+        var reader = AnswerReader(.init(answer: "answer"), logger: logger,
+                                  metadata: ["http.route": "GET \(DiscordRoute(method: "GET", path: path).template)"],
+                                  reportsRepair: false)
         do {
-            return try DiscordCoding.decoder().decode(Value.self, from: body)
+            return try reader.decode(Value.self, from: response.body, using: DiscordCoding.decoder())
         } catch {
             throw BotError(.decoding, "GET \(DiscordRoute(method: "GET", path: path).template): malformed answer "
                                + "(\(DiscordCoding.describe(error)), \(response.body.count) bytes)",
                            platform: .discord, httpStatus: response.status)
         }
+    }
+
+    /// The reader of message pages' elements: each malformed message is logged and rejected.
+    func messagesReader() -> AnswerReader {
+        AnswerReader(.init(answer: "message page", element: "message", idKey: "discord.message_id"), logger: logger)
     }
 
     private func map(_ error: any Error, method: String, path: String, delivery: BotError.Delivery) -> BotError {
