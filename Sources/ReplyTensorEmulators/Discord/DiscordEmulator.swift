@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of Discord's HTTP API v10 (under `/api/v10`): `users/@me`, `users/@me/guilds`, guild
 /// channels, active threads, roles and members, channel messages (GET with `after`/`before`/`limit`, newest first;
@@ -43,10 +44,7 @@ public final class DiscordEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = DiscordEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let router = Router()
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "discord")
+        let server = try await EmulatorServer.start(name: "discord") { try await routes.handle($0) }
         return DiscordEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot, state: state)
     }
 
@@ -144,13 +142,7 @@ public final class DiscordEmulator: Sendable {
     public func message(_ id: String, in channel: Channel) async -> Message? { await state.find(id, in: channel.id) }
 
     public func waitForSent(count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if await state.sent.count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return await state.sent.count >= count
+        await Polling.wait(timeout: timeout, every: .milliseconds(10)) { await state.sent.count >= count }
     }
 }
 

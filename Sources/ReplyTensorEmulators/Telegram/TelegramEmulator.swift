@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of the Telegram Bot API (`/bot<token>/<method>`): `getMe`, `getUpdates` with real long
 /// polling and offset confirmation, `sendMessage` and `sendChatAction` with Telegram's validation errors and send
@@ -51,10 +52,7 @@ public final class TelegramEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = TelegramEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let router = Router()
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "telegram")
+        let server = try await EmulatorServer.start(name: "telegram") { try await routes.handle($0) }
         return TelegramEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot,
                                 state: state)
     }
@@ -154,13 +152,7 @@ public final class TelegramEmulator: Sendable {
 
     /// Waits until the bot has sent at least `count` messages; false when `timeout` passed first.
     public func waitForSent(count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if await state.sent.count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return await state.sent.count >= count
+        await Polling.wait(timeout: timeout, every: .milliseconds(10)) { await state.sent.count >= count }
     }
 
     /// Changes the enforced send limits (e.g. `.off`, or shorter windows).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of the X API v2 for one bot account: `GET /2/users/me`, `GET /2/users/{id}/mentions`
 /// (since_id, pagination, the 800 cap, `data` absent when empty, `includes`, `meta`), `GET /2/users/{id}/tweets`,
@@ -51,10 +52,7 @@ public final class TwitterEmulator: Sendable {
         let faults = FaultPlan(seed: faultSeed)
         let base = BaseURLBox()
         let routes = TwitterEmulatorRoutes(state: state, recorder: recorder, faults: faults, base: base)
-        let router = Router()
-        router.on("**", method: .get) { request, _ in try await routes.handle(request) }
-        router.on("**", method: .post) { request, _ in try await routes.handle(request) }
-        let server = try await EmulatorServer.start(router, name: "twitter")
+        let server = try await EmulatorServer.start(name: "twitter") { try await routes.handle($0) }
         base.set(server.baseURL)
         return TwitterEmulator(server: server, recorder: recorder, faults: faults, bot: bot, secrets: secrets,
                                state: state)
@@ -113,11 +111,6 @@ public final class TwitterEmulator: Sendable {
 
     /// Waits until `condition` holds or `timeout` passes.
     public func wait(timeout: Duration, _ condition: @Sendable (TwitterEmulator) async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition(self) { return true }
-            try? await Task.sleep(for: .milliseconds(25))
-        }
-        return await condition(self)
+        await Polling.wait(timeout: timeout, every: .milliseconds(25)) { await condition(self) }
     }
 }
