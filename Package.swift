@@ -58,9 +58,14 @@ let package = Package(
         .target(name: "TwitterPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging, crypto],
                 path: "adapters/Twitter", swiftSettings: swiftSettings),
 
+        // What the tests, the emulators, the sandbox and the benchmarks share: the Python oracles' runner, polling
+        // with a timeout, child processes. Foundation only, no test framework.
+        .target(name: "ReplyTensorTestSupport", swiftSettings: swiftSettings),
+
         // Loopback emulators of the platforms and the gateway, local miners, the local subnet.
         .target(name: "ReplyTensorEmulators",
-                dependencies: ["Bittensor", logging, hummingbird, nioCore, serviceLifecycle, crypto],
+                dependencies: ["Bittensor", "ReplyTensorTestSupport", logging, hummingbird, nioCore, serviceLifecycle,
+                               crypto],
                 swiftSettings: swiftSettings),
 
         // The composition root: configuration, wiring, the bot service, metrics, logging.
@@ -74,9 +79,9 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // The sandbox scenarios: the real bot (App) against the emulators.
         .target(name: "ReplyTensorSandbox",
-                dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorStore",
-                               "ReplyTensorSubnet", "ReplyTensorGateway", "Bittensor", "DiscordPlatform",
-                               "TwitterPlatform", logging],
+                dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore",
+                               "ReplyTensorStore", "ReplyTensorSubnet", "ReplyTensorGateway", "Bittensor",
+                               "DiscordPlatform", "TwitterPlatform", logging],
                 swiftSettings: swiftSettings),
 
         // The CLI: argument-parser commands only.
@@ -89,33 +94,35 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
-                          dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorStore",
-                                         "ReplyTensorHTTP", "Bittensor", "DiscordPlatform", logging],
+                          dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorTestSupport",
+                                         "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorHTTP", "Bittensor",
+                                         "DiscordPlatform", logging],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorCoreTests", dependencies: ["ReplyTensorCore", logging],
+        .testTarget(name: "ReplyTensorCoreTests", dependencies: ["ReplyTensorCore", "ReplyTensorTestSupport", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorStoreTests", dependencies: ["ReplyTensorStore", "ReplyTensorCore", grdb],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BittensorTests", dependencies: ["Bittensor", "ReplyTensorEmulators", "ReplyTensorHTTP"],
+        .testTarget(name: "BittensorTests",
+                    dependencies: ["Bittensor", "ReplyTensorEmulators", "ReplyTensorHTTP", "ReplyTensorTestSupport"],
                     exclude: ["Oracles"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorSubnetTests",
-                    dependencies: ["ReplyTensorSubnet", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorHTTP",
-                                   "Bittensor"],
+                    dependencies: ["ReplyTensorSubnet", "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore",
+                                   "ReplyTensorHTTP", "Bittensor"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorGatewayTests",
                     dependencies: ["ReplyTensorGateway", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorHTTP"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AdapterTests",
                     dependencies: ["TelegramPlatform", "DiscordPlatform", "TwitterPlatform", "ReplyTensorEmulators",
-                                   "ReplyTensorCore", "ReplyTensorHTTP", logging],
+                                   "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorAppTests",
                     dependencies: ["ReplyTensorApp", "ReplyTensorCore", logging, coreMetrics, prometheus],
                     swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["ReplyTensorEmulators", "ReplyTensorHTTP", "Bittensor"],
+                    dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -3,16 +3,17 @@ import Foundation
 import ReplyTensorCore
 import ReplyTensorHTTP
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 
 /// `replytensor-bench subnet`: signed queries per second from our dendrite to our axon on loopback; CPU seconds per
 /// query for our dendrite and for bittensor's Python Dendrite against the same axon (run in a child process so
 /// only the client's CPU is counted); decode time of a 1,024-neuron metagraph.
 enum SubnetBenchmark {
-    static let axonSeed = [UInt8](repeating: 0x5a, count: 32)
+    static let axonSeed: UInt8 = 0x5a
 
     /// `replytensor-bench subnet-axon`: serves our axon until terminated; prints {"port","hotkey"}.
     static func serveAxon() async throws {
-        let axon = try await LocalAxon.start(keypair: try Sr25519Keypair(miniSecret: axonSeed),
+        let axon = try await LocalAxon.start(keypair: try LocalSubnet.keypair(seed: axonSeed),
                                              responder: { "bench answer to: " + ($0.messages.last ?? "") })
         FileHandle.standardOutput.write(Data("{\"port\":\(axon.port),\"hotkey\":\"\(axon.hotkey)\"}\n".utf8))
         while true { try await Task.sleep(for: .seconds(3600)) }
@@ -20,26 +21,17 @@ enum SubnetBenchmark {
 
     static func run() async throws {
         try decodeBenchmark()
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["subnet-axon"]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
-        defer { child.terminate() }
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any],
-              let port = object["port"] as? Int, let hotkey = object["hotkey"] as? String else {
+        let child = ChildProcess(executable: URL(fileURLWithPath: CommandLine.arguments[0]), arguments: ["subnet-axon"],
+                                 output: .pipe)
+        try child.start()
+        defer { child.signal(SIGTERM) }
+        let object = try child.announcement()
+        guard let port = object["port"] as? Int, let hotkey = object["hotkey"] as? String else {
             throw BenchmarkError("the axon child did not start")
         }
         let target = AxonTarget(host: "127.0.0.1", port: port, hotkey: hotkey)
         let http = CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1"))
-        let dendrite = Dendrite(keypair: try Sr25519Keypair(miniSecret: [UInt8](repeating: 0x5b, count: 32)), http: http)
+        let dendrite = Dendrite(keypair: try LocalSubnet.keypair(seed: 0x5b), http: http)
         let synapse = PromptingSynapse(kind: .prompting, roles: ["system", "user"], messages: ["Be brief.", "tell me a joke"])
 
         // Warm-up.
@@ -83,13 +75,12 @@ enum SubnetBenchmark {
                     "skipped": "REPLYTENSOR_PYTHON is not set"])
             return
         }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Tests/BittensorTests/Oracles/dendrite_oracle.py")
+        let script = PythonOracle.packageRoot.appendingPathComponent("Tests/BittensorTests/Oracles/dendrite_oracle.py")
         let pythonCount = 300
         let request: [String: Any] = ["port": port, "axon_hotkey": hotkey, "seed": String(repeating: "5c", count: 32),
                                       "synapse": "Prompting", "messages": ["Be brief.", "tell me a joke"], "modes": [],
                                       "bench": pythonCount]
-        let answer = try runPython(python, script: script.path, request: request)
+        let answer = try PythonOracle.request([script.path], request)
         guard let bench = answer["bench"] as? [String: Any], let cpu = bench["cpu_seconds"] as? Double,
               let wall = bench["wall_seconds"] as? Double else { throw BenchmarkError("the python dendrite gave no figures") }
         let theirCPU = cpu / Double(pythonCount)
@@ -128,26 +119,6 @@ enum SubnetBenchmark {
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-
-    static func runPython(_ python: String, script: String, request: [String: Any]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        guard let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
-            throw BenchmarkError("the python dendrite failed")
-        }
-        return object
     }
 }
 

@@ -71,7 +71,10 @@ public struct GatewayResponder: Responder {
             }
             let outcome: Result<String, GatewayAttemptFailure>
             do {
-                let text = try await withTimeout(remaining, clock: clock) {
+                // The HTTP client's own timeout is the first line of defence; this one also covers streams that
+                // trickle forever.
+                let text = try await withDeadline(remaining, clock: clock,
+                                                  onTimeout: { GatewayAttemptFailure.timeout(remaining) }) {
                     try await self.attempt(body, timeout: remaining)
                 }
                 outcome = .success(text)
@@ -87,7 +90,7 @@ public struct GatewayResponder: Responder {
                 guard error.isRetryable, attempt < configuration.maxRetries else {
                     throw failure(error.message, status: error.status, retryAfter: error.retryAfter)
                 }
-                let backoff = Self.backoff(attempt: attempt, using: &generator)
+                let backoff = Self.retryBackoff.delay(forFailure: attempt, using: &generator)
                 let wait = max(error.retryAfter ?? .zero, backoff)
                 guard wait < timer.now.duration(to: deadline) else {
                     throw failure(error.message, status: error.status, retryAfter: error.retryAfter)
@@ -98,29 +101,8 @@ public struct GatewayResponder: Responder {
         }
     }
 
-    /// 0.5 s · 2ⁿ (at most 8 s), with "equal jitter": between half and all of it.
-    static func backoff(attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let base = min(8.0, 0.5 * pow(2.0, Double(min(attempt, 10))))
-        return .milliseconds(Int(base * 1000 * Double.random(in: 0.5...1.0, using: &generator)))
-    }
-
-    /// Runs `operation`, failing with a timeout when `limit` passes first (the HTTP client's own timeout is the
-    /// first line of defence; this one also covers streams that trickle forever).
-    private func withTimeout(_ limit: Duration, clock: any Clock<Duration>,
-                             _ operation: @escaping @Sendable () async throws -> String) async throws -> String {
-        try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await clock.sleep(for: limit, tolerance: nil)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let text = first else {
-                throw GatewayAttemptFailure.timeout(limit)
-            }
-            return text
-        }
-    }
+    /// 0.5 s · 2ⁿ (at most 8 s), with equal jitter: between half and all of it.
+    static let retryBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(8))
 
     /// One request: the answer's text, or a `GatewayAttemptFailure`.
     private func attempt(_ body: Data, timeout: Duration) async throws -> String {

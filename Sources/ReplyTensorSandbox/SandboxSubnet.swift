@@ -15,13 +15,15 @@ public final class SandboxSubnet: Sendable {
     /// The label the good miners put on their answers.
     static let label = "local miner"
 
-    let subtensor: SubtensorEmulator
+    let subnet: LocalSubnet
     let miners: [Miner]
     let walletPath: String
     let botHotkey: String
 
-    private init(subtensor: SubtensorEmulator, miners: [Miner], walletPath: String, botHotkey: String) {
-        self.subtensor = subtensor
+    var subtensor: SubtensorEmulator { subnet.subtensor }
+
+    private init(subnet: LocalSubnet, miners: [Miner], walletPath: String, botHotkey: String) {
+        self.subnet = subnet
         self.miners = miners
         self.walletPath = walletPath
         self.botHotkey = botHotkey
@@ -36,39 +38,29 @@ public final class SandboxSubnet: Sendable {
     }
 
     /// A responder that fails like a crashing miner (HTTP 500).
-    static let failing: LocalAxon.Responder = { _ in throw CancellationError() }
+    static let failing: LocalAxon.Responder = LocalSubnet.Miner.failingResponder
 
     static func start(folder: URL, answers: SandboxAnswers) async throws -> SandboxSubnet {
         let walletPath = folder.appendingPathComponent("wallets").path
-        let mnemonic = try Mnemonic.generate(wordCount: 12)
-        let mini = try Mnemonic.miniSecret(of: mnemonic)
-        let botKeypair = try Sr25519Keypair(miniSecret: mini)
-        try HotkeyFile.write(WalletLocation(path: walletPath, wallet: "sandbox", hotkey: "bot", environment: [:]),
-                             keypair: botKeypair, miniSecret: mini, mnemonic: nil, password: nil, overwrite: true)
-        let good = goodResponder(answers)
-        let behaviours: [(String, LocalAxon.Responder, AxonVerifier.Blacklist?)] = [
-            ("good", good, nil),
-            ("good (backup)", good, nil),
-            ("slow", { synapse in
+        let botKeypair = try LocalSubnet.createHotkey(walletPath: walletPath, wallet: "sandbox", hotkey: "bot")
+        let good = LocalSubnet.Miner(goodResponder(answers))
+        let behaviours: [(String, LocalSubnet.Miner)] = [
+            ("good", good),
+            ("good (backup)", good),
+            ("slow", LocalSubnet.Miner { synapse in
                 try await Task.sleep(for: .seconds(2))
                 return answers.answer(synapse.messages, label: label + ", slow")
-            }, nil),
-            ("failing", failing, nil),
-            ("empty", { _ in "" }, nil),
-            ("blacklisting", good, { _ in "hotkey not allowed by this miner" }),
+            }),
+            ("failing", .failing),
+            ("empty", .empty),
+            ("blacklisting", LocalSubnet.Miner(good.responder, blacklist: { _ in "hotkey not allowed by this miner" })),
         ]
-        var miners: [Miner] = []
-        var neurons: [NeuronInfoLite] = []
-        for (index, (behaviour, responder, blacklist)) in behaviours.enumerated() {
-            let keypair = try Sr25519Keypair(miniSecret: [UInt8](repeating: UInt8(0x60 + index), count: 32))
-            let axon = try await LocalAxon.start(keypair: keypair, blacklist: blacklist, responder: responder)
-            miners.append(Miner(uid: UInt16(index), behaviour: behaviour, axon: axon))
-            neurons.append(SubtensorEmulator.neuron(uid: UInt16(index), netuid: netuid, hotkey: keypair.publicKey,
-                                                    port: axon.port, incentive: UInt16(60000 - 5000 * index)))
+        let subnet = try await LocalSubnet.start(behaviours.map(\.1), keySeed: 0x60, incentiveStep: 5000,
+                                                 netuid: netuid)
+        let miners = zip(behaviours, subnet.axons).enumerated().map { index, pair in
+            Miner(uid: UInt16(index), behaviour: pair.0.0, axon: pair.1)
         }
-        let subtensor = try await SubtensorEmulator.start(neurons: [netuid: neurons])
-        return SandboxSubnet(subtensor: subtensor, miners: miners, walletPath: walletPath,
-                             botHotkey: botKeypair.ss58Address)
+        return SandboxSubnet(subnet: subnet, miners: miners, walletPath: walletPath, botHotkey: botKeypair.ss58Address)
     }
 
     /// Prints what each miner answered (HTTP statuses by count) and checks the misbehaving ones were passed over.
@@ -92,23 +84,10 @@ public final class SandboxSubnet: Sendable {
         }
     }
 
-    func stop() async {
-        for miner in miners { await miner.axon.stop() }
-        await subtensor.stop()
-    }
+    func stop() async { await subnet.stop() }
 
     /// The `[responder.subnet]` section for the bot.
     var configSection: String {
-        """
-        [responder.subnet]
-        netuid = \(Self.netuid)
-        network = "\(subtensor.url)"
-        synapse = "StreamPromptingSynapse"
-        wallet_path = "\(walletPath)"
-        wallet = "sandbox"
-        hotkey = "bot"
-        miners_per_query = \(miners.count)
-        allow_private_axons = true
-        """
+        subnet.configSection(walletPath: walletPath, wallet: "sandbox", hotkey: "bot", minersPerQuery: miners.count)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ReplyTensorCore
+import ReplyTensorTestSupport
 import Synchronization
 
 /// Prints the conversation as it happens and keeps the timings the summary needs.
@@ -48,12 +49,11 @@ public final class SandboxTranscript: Sendable {
     /// Starts a section of the transcript: `— [3/12] title`, with what happened so far. Waits (up to 1 s) for the
     /// outcome of every admitted mention first, so that each answer prints under its own section.
     func section(_ title: String) async {
-        let deadline = ContinuousClock.now + .seconds(1)
-        while ContinuousClock.now < deadline, state.withLock({ state in
-            state.answered + state.skipped.values.reduce(0, +) + state.failed.values.reduce(0, +) + state.unknown
-                < state.admitted
-        }) {
-            try? await Task.sleep(for: .milliseconds(20))
+        _ = await Polling.wait(timeout: .seconds(1), every: .milliseconds(20)) {
+            state.withLock { state in
+                state.answered + state.skipped.values.reduce(0, +) + state.failed.values.reduce(0, +) + state.unknown
+                    >= state.admitted
+            }
         }
         let (index, planned, admitted, answered) = state.withLock { state in
             state.sections += 1

@@ -3,6 +3,7 @@ import ReplyTensorApp
 import Logging
 import ReplyTensorCore
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 
 /// The emulators, a store in a temporary folder, and the real bot (configuration → wiring → engine) running
 /// against them. Everything binds 127.0.0.1.
@@ -154,11 +155,6 @@ public final class SandboxWorld: Sendable {
 
     /// Waits until `condition` holds or `timeout` passes.
     func wait(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
+        await Polling.wait(timeout: timeout, every: .milliseconds(20), condition)
     }
 }

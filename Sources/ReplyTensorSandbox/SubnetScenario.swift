@@ -13,26 +13,20 @@ public struct SubnetScenario {
     func play(in world: SandboxWorld) async throws -> SandboxSummary {
         let say = world.transcript.say
         var summary = SandboxSummary(scenario: "subnet")
-        let behaviours: [(String, LocalAxon.Responder)] = [
-            ("slow", { _ in try await Task.sleep(for: .seconds(30)); return "too late" }),
-            ("failing", { _ in throw CancellationError() }),
-            ("empty", { _ in "" }),
-            ("good", { "[local miner] " + ($0.messages.last ?? "") }),
+        let behaviours: [(String, LocalSubnet.Miner)] = [
+            ("slow", .slow(.seconds(30))),
+            ("failing", .failing),
+            ("empty", .empty),
+            ("good", .echoing("[local miner] ")),
         ]
-        var axons: [LocalAxon] = []
-        var neurons: [NeuronInfoLite] = []
-        for (index, (name, responder)) in behaviours.enumerated() {
-            let keypair = try Sr25519Keypair(miniSecret: Sodium32.seed(index))
-            let axon = try await LocalAxon.start(keypair: keypair, responder: responder)
-            axons.append(axon)
-            neurons.append(SubtensorEmulator.neuron(uid: UInt16(index), hotkey: keypair.publicKey, port: axon.port,
-                                                    incentive: UInt16(60000 - 10000 * index)))
-            say("  miner uid \(index) (\(name))  \(axon.target.authority)  \(axon.hotkey)")
+        let local = try await LocalSubnet.start(behaviours.map(\.1), keySeed: 0x30)
+        for (index, axon) in local.axons.enumerated() {
+            say("  miner uid \(index) (\(behaviours[index].0))  \(axon.target.authority)  \(axon.hotkey)")
         }
-        let subtensor = try await SubtensorEmulator.start(neurons: [1: neurons])
+        let subtensor = local.subtensor
         say("  local subtensor  \(subtensor.url)  (state_call NeuronInfoRuntimeApi_get_neurons_lite)")
 
-        let botKeypair = try Sr25519Keypair(miniSecret: Sodium32.seed(99))
+        let botKeypair = try LocalSubnet.keypair(seed: 0x30 + 99)
         let http = HTTPClientFactory.make(proxy: "")
         let subnet = SubnetResponder(
             configuration: SubnetConfiguration(netuid: 1, network: try SubtensorNetwork(subtensor.url), synapse: .streamPrompting,
@@ -53,7 +47,7 @@ public struct SubnetScenario {
         summary.expect("slow, failing and empty miners are passed over within the deadline", elapsed < .seconds(3))
 
         say("\n— Subnet: the miners go away; the chain falls through to the gateway")
-        for axon in axons { await axon.stop() }
+        for axon in local.axons { await axon.stop() }
         let second = try? await chain.respond(to: prompt)
         say("  answer: \(second?.text ?? "none")  — from \(second?.backend ?? "?")")
         summary.expect("with no miner answering, the gateway answers", second?.backend == "gateway")
@@ -61,8 +55,4 @@ public struct SubnetScenario {
         await subtensor.stop()
         return summary
     }
-}
-
-private enum Sodium32 {
-    static func seed(_ index: Int) -> [UInt8] { [UInt8](repeating: UInt8(0x30 + index), count: 32) }
 }

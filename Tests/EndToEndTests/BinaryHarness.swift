@@ -1,16 +1,14 @@
 import Foundation
+import ReplyTensorTestSupport
 import Testing
 
 /// Runs the built `replytensor` binary as an operator would: a config file in a temporary folder, environment
 /// variables for secrets, signals to stop it.
-final class BotProcess: @unchecked Sendable {
-    // @unchecked: `process` and the pipes are only touched through Foundation's thread-safe Process API.
-    let process = Process()
+final class BotProcess: Sendable {
+    let process: ChildProcess
     let folder: URL
-    let logURL: URL
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = PythonOracle.packageRoot
 
     /// The binary `swift build` produced for this test run.
     static var binary: URL {
@@ -29,37 +27,24 @@ final class BotProcess: @unchecked Sendable {
     }
 
     /// Starts `replytensor ARGS` in `folder` with `environment` added; stderr and stdout go to a log file.
-    init(_ arguments: [String], folder: URL, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], folder: URL, environment: [String: String] = [:],
+         input: ChildProcess.Input = .inherited) throws {
         self.folder = folder
-        logURL = folder.appendingPathComponent("output-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logURL)
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment
-        env["NO_PROXY"] = "127.0.0.1,localhost,::1"
-        env["no_proxy"] = "127.0.0.1,localhost,::1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let log = folder.appendingPathComponent("output-\(UUID().uuidString.prefix(8)).log")
+        process = ChildProcess(executable: Self.binary, arguments: arguments, directory: folder, environment: environment,
+                               input: input, output: .log(log))
+        try process.start()
     }
 
-    var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    var output: String { process.logText }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for the process to exit (up to `timeout`); returns its status, or nil if it is still running.
-    func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
+    func waitForExit(timeout: Duration) async -> Int32? { await process.waitForExit(timeout: timeout) }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
     }
 
     /// Runs a command to completion and returns (status, combined output).

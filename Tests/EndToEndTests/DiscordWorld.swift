@@ -1,5 +1,6 @@
 import Foundation
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 import Testing
 
 /// A Discord emulator and a gateway emulator in the test process, and configurations for the real binary.
@@ -96,11 +97,6 @@ struct DiscordWorld {
     }
 
     static func wait(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
+        await Polling.wait(timeout: timeout, every: .milliseconds(50), condition)
     }
 }

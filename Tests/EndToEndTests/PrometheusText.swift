@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorTestSupport
 
 /// `/metrics` parsed by prometheus_client's own text-format parser (the oracle), as samples.
 struct PrometheusText {
@@ -21,7 +22,7 @@ struct PrometheusText {
         """
 
     init(parsing text: Data) throws {
-        let json = try PythonOracle.run(Self.parser, input: text)
+        let json = try PythonOracle.run(script: Self.parser, input: text)
         let list = try JSONSerialization.jsonObject(with: json) as? [[String: Any]] ?? []
         samples = list.map {
             Sample(name: $0["name"] as? String ?? "", labels: $0["labels"] as? [String: String] ?? [:],

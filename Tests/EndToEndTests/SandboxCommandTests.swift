@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorTestSupport
 import Testing
 
 /// `replytensor sandbox` as a new user runs it: the tour, the heavy scenarios' JSON summaries, and the
@@ -76,33 +77,18 @@ struct SandboxCommandTests {
     @Test("--interactive: lines typed as Telegram, Discord and X users are answered; EOF ends the session")
     func interactive() async throws {
         let folder = try BotProcess.makeFolder()
-        let process = Process()
-        process.executableURL = BotProcess.binary
-        process.arguments = ["sandbox", "--interactive"]
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_PROXY"] = "127.0.0.1,localhost,::1"
-        process.environment = environment
-        let input = Pipe()
-        let logURL = folder.appendingPathComponent("interactive.log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardInput = input
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        input.fileHandleForWriting.write(Data("""
+        let bot = try BotProcess(["sandbox", "--interactive"], folder: folder, input: .pipe)
+        bot.process.write(Data("""
             telegram: @ReplyTensorBot hello from telegram
             discord: @ReplyTensorBot hello from discord
             x: @ReplyTensorBot hello from x
 
             """.utf8))
-        try input.fileHandleForWriting.close()
-        let deadline = ContinuousClock.now + .seconds(90)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { process.terminate() }
-        let output = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(output.suffix(2000))")
+        bot.process.closeInput()
+        let status = await bot.waitForExit(timeout: .seconds(90))
+        if status == nil { bot.signal(SIGTERM) }
+        let output = bot.output
+        #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("You said: hello from telegram"))
         #expect(output.contains("You said: hello from discord"))
         #expect(output.contains("You said: hello from x"))

@@ -7,49 +7,27 @@ import Testing
 @Suite("Subnet end to end (real binary)", .serialized)
 struct SubnetEndToEndTests {
     struct World {
-        let subtensor: SubtensorEmulator
-        let axons: [LocalAxon]
+        let subnet: LocalSubnet
+        var subtensor: SubtensorEmulator { subnet.subtensor }
 
+        /// A slow, a failing (500), an empty and a good miner.
         static func start() async throws -> World {
-            let behaviours: [LocalAxon.Responder] = [
-                { _ in try await Task.sleep(for: .seconds(60)); return "too late" },  // slow
-                { _ in throw CancellationError() },  // failing: 500
-                { _ in "" },  // empty
-                { "good miner: " + ($0.messages.last ?? "") },
-            ]
-            var axons: [LocalAxon] = []
-            var neurons: [NeuronInfoLite] = []
-            for (index, responder) in behaviours.enumerated() {
-                let keypair = try Sr25519Keypair(miniSecret: [UInt8](repeating: UInt8(0x40 + index), count: 32))
-                let axon = try await LocalAxon.start(keypair: keypair, responder: responder)
-                axons.append(axon)
-                neurons.append(SubtensorEmulator.neuron(uid: UInt16(index), hotkey: keypair.publicKey, port: axon.port,
-                                                        incentive: UInt16(60000 - 10000 * index)))
-            }
-            return World(subtensor: try await SubtensorEmulator.start(neurons: [1: neurons]), axons: axons)
+            World(subnet: try await LocalSubnet.start([.slow(.seconds(60)), .failing, .empty, .echoing("good miner: ")],
+                                                      keySeed: 0x40))
         }
 
-        func stop() async {
-            for axon in axons { await axon.stop() }
-            await subtensor.stop()
-        }
+        func stop() async { await subnet.stop() }
 
         func config(allowPrivate: Bool, synapse: String = "StreamPromptingSynapse") -> String {
-            """
+            let section = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk", synapse: synapse,
+                                               minersPerQuery: 4, allowPrivateAxons: allowPrivate)
+            return """
             [bot]
             persona = "Be brief."
             [responder]
             order = ["subnet"]
             timeout_seconds = 4
-            [responder.subnet]
-            netuid = 1
-            network = "\(subtensor.url)"
-            synapse = "\(synapse)"
-            wallet_path = "wallets"
-            wallet = "bot"
-            hotkey = "hk"
-            miners_per_query = 4
-            allow_private_axons = \(allowPrivate)
+            \(section)
             [telegram]
             enabled = false
             """

@@ -1,5 +1,6 @@
 import Foundation
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 import Testing
 
 /// An X emulator and a gateway emulator in the test process, and configurations for the real binary.
@@ -78,11 +79,6 @@ struct TwitterWorld {
     }
 
     static func wait(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
+        await Polling.wait(timeout: timeout, every: .milliseconds(50), condition)
     }
 }

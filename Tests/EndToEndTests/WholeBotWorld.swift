@@ -12,10 +12,12 @@ struct WholeBotWorld {
     let discord: DiscordWorld
     let twitter: TwitterWorld
     let gateway: GatewayEmulator
-    let subtensor: SubtensorEmulator
-    let axons: [LocalAxon]
+    let subnet: LocalSubnet
     let folder: URL
     let metricsPort: Int
+
+    var subtensor: SubtensorEmulator { subnet.subtensor }
+    var axons: [LocalAxon] { subnet.axons }
 
     /// The answer of a good local miner (the local responder is deterministic and says what it is).
     static let minerAnswer: LocalAxon.Responder = { "[local miner] " + ($0.messages.last ?? "") }
@@ -35,31 +37,23 @@ struct WholeBotWorld {
         await x.setRateLimit(.tweetLookup, limit: 100, windowSeconds: 15)
         await x.setRateLimit(.userTweets, limit: 100, windowSeconds: 15)
         await x.setRateLimit(.createTweet, limit: 100, windowSeconds: 15)
-        var axons: [LocalAxon] = []
-        var neurons: [NeuronInfoLite] = []
-        for index in 0..<minerCount {
-            let keypair = try Sr25519Keypair(miniSecret: [UInt8](repeating: UInt8(0x60 + index), count: 32))
-            let responder: LocalAxon.Responder = { synapse in
-                if minerDelay > .zero { try await Task.sleep(for: minerDelay) }
-                if minerFaultRate > 0, Double.random(in: 0..<1) < minerFaultRate {
-                    if Bool.random() { throw CancellationError() }  // a failing miner: 500
-                    try await Task.sleep(for: .milliseconds(200))
-                    return ""  // an empty answer
-                }
-                return try await minerAnswer(synapse)
+        let miner = LocalSubnet.Miner { synapse in
+            if minerDelay > .zero { try await Task.sleep(for: minerDelay) }
+            if minerFaultRate > 0, Double.random(in: 0..<1) < minerFaultRate {
+                if Bool.random() { throw CancellationError() }  // a failing miner: 500
+                try await Task.sleep(for: .milliseconds(200))
+                return ""  // an empty answer
             }
-            let axon = try await LocalAxon.start(keypair: keypair, responder: responder)
-            axons.append(axon)
-            neurons.append(SubtensorEmulator.neuron(uid: UInt16(index), hotkey: keypair.publicKey, port: axon.port,
-                                                    incentive: UInt16(60000 - 1000 * index)))
+            return try await minerAnswer(synapse)
         }
-        let subtensor = try await SubtensorEmulator.start(neurons: [1: neurons])
+        let subnet = try await LocalSubnet.start(Array(repeating: miner, count: minerCount), keySeed: 0x60,
+                                                 incentiveStep: 1000)
         let world = WholeBotWorld(
             telegram: TelegramWorld(telegram: telegramEmulator, gateway: gateway, folder: folder),
             discord: DiscordWorld(discord: discordEmulator, gateway: gateway, folder: folder,
                                   guild: await discordEmulator.addGuild(name: "Subnet friends")),
             twitter: TwitterWorld(x: x, gateway: gateway, folder: folder, refreshSeed: await x.issueRefreshToken()),
-            gateway: gateway, subtensor: subtensor, axons: axons, folder: folder, metricsPort: try LoopbackPort.free())
+            gateway: gateway, subnet: subnet, folder: folder, metricsPort: try LoopbackPort.free())
         let created = try await BotProcess.run(["wallet", "create", "--wallet-path",
                                                 folder.appendingPathComponent("wallets").path, "--wallet", "bot",
                                                 "--hotkey", "hk"], folder: folder)
@@ -72,8 +66,7 @@ struct WholeBotWorld {
         await discord.discord.stop()
         await twitter.x.stop()
         await gateway.stop()
-        for axon in axons { await axon.stop() }
-        await subtensor.stop()
+        await subnet.stop()
     }
 
     var environment: [String: String] {
@@ -84,16 +77,9 @@ struct WholeBotWorld {
     func writeConfig(graceSeconds: Int = 15, allowPrivateAxons: Bool = true, logLevel: String = "info") throws {
         let common = E2EConfig.common(gateway: gateway, graceSeconds: graceSeconds, order: #"["subnet", "gateway"]"#,
                                       timeoutSeconds: 4)
-        try E2EConfig.write(common, """
-            [responder.subnet]
-            netuid = 1
-            network = "\(subtensor.url)"
-            synapse = "StreamPromptingSynapse"
-            wallet_path = "wallets"
-            wallet = "bot"
-            hotkey = "hk"
-            miners_per_query = 2
-            allow_private_axons = \(allowPrivateAxons)
+        let subnetSection = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk", minersPerQuery: 2,
+                                                 allowPrivateAxons: allowPrivateAxons)
+        try E2EConfig.write(common, subnetSection, """
             [telegram]
             enabled = true
             token_env = "E2E_TELEGRAM_TOKEN"

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ReplyTensorCore
+import ReplyTensorTestSupport
 import Synchronization
 
 /// Runs an engine in the background for a test and waits for conditions.
@@ -23,12 +24,7 @@ final class EngineHarness: Sendable {
     /// Waits (up to `timeout`) until `condition` holds; returns whether it did.
     @discardableResult
     static func wait(timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return (try? await condition()) == true
+        await Polling.wait(timeout: timeout, every: .milliseconds(10)) { (try? await condition()) == true }
     }
 
     /// Stops the engine gracefully and waits for `run()` to return.

@@ -4,6 +4,7 @@ import ReplyTensorCore
 import ReplyTensorHTTP
 import ReplyTensorEmulators
 import ReplyTensorSubnet
+import ReplyTensorTestSupport
 import Testing
 
 /// A settable wall clock for the cache's freshness decisions.
@@ -32,10 +33,8 @@ final class SettableClock: @unchecked Sendable {
         #expect(await emulator.recorder.requests.count == 1)
         clock.advance(120)
         #expect(try await cache.neurons().neurons.map(\.uid) == [0], "stale: answered from the cache at once")
-        var refreshed = false
-        for _ in 0..<200 where !refreshed {
-            refreshed = try await cache.neurons().neurons.count == 2
-            if !refreshed { try await Task.sleep(for: .milliseconds(10)) }
+        let refreshed = try await Polling.wait(timeout: .seconds(4), every: .milliseconds(10)) {
+            try await cache.neurons().neurons.count == 2
         }
         #expect(refreshed, "the background refresh replaced the list")
         // The chain goes down: the cache keeps answering, and a new cache (a restart) reads the store.

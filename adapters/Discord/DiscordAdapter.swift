@@ -231,7 +231,7 @@ public actor DiscordAdapter: PlatformAdapter {
         -> ([InboundMessage], String, [RejectedInput], Int) {
         var cursor = cursor
         var messages: [InboundMessage] = []
-        var rejected: [RejectedInput] = []
+        var reader = client.messagesReader()
         var used = 0
         for _ in 0..<Self.pagesPerRound {
             try await paced()
@@ -248,18 +248,15 @@ public actor DiscordAdapter: PlatformAdapter {
                         messages.append(inbound)
                     }
                 case .invalid(let id, let error):
-                    let reason = DiscordCoding.describe(error)
                     if let id { highest = DiscordSnowflake.max(highest, id) }
-                    logger.warning("malformed message skipped",
-                                   metadata: ["discord.message_id": "\(id ?? "?")", "error": "\(reason)"])
-                    rejected.append(RejectedInput(reason: "malformed message", detail: "\(id ?? "?"): \(reason)"))
+                    reader.skip(id: id, reason: DiscordCoding.describe(error))
                 }
             }
             cursor = highest
             // Pages come newest first even with `after`: a full page means more may follow the newest one seen.
             if slots.count < Self.pageSize { break }
         }
-        return (messages, cursor, rejected, used)
+        return (messages, cursor, reader.rejected, used)
     }
 
     func inbound(_ message: DiscordMessage, channel: ChannelInfo, addressing: DiscordAddressing) -> InboundMessage? {

@@ -94,20 +94,24 @@ struct DiscordClient: Sendable {
         return try decode(response, path: path, as: Value.self)
     }
 
+    /// Invalid UTF-8 is repaired (logged, not rejected: the answer is still read as a whole); an answer that is not
+    /// a `Value` is a `decoding` error.
     func decode<Value: Decodable>(_ response: HTTPResponse, path: String, as _: Value.Type) throws -> Value {
-        var body = response.body
-        if let repaired = body.repairedUTF8 {
-            logger.warning("answer is not valid UTF-8; bad bytes replaced with U+FFFD",
-                           metadata: ["http.route": "GET \(DiscordRoute(method: "GET", path: path).template)"])
-            body = repaired
-        }
+        var reader = AnswerReader(.init(answer: "answer"), logger: logger,
+                                  metadata: ["http.route": "GET \(DiscordRoute(method: "GET", path: path).template)"],
+                                  reportsRepair: false)
         do {
-            return try DiscordCoding.decoder().decode(Value.self, from: body)
+            return try reader.decode(Value.self, from: response.body, using: DiscordCoding.decoder())
         } catch {
             throw BotError(.decoding, "GET \(DiscordRoute(method: "GET", path: path).template): malformed answer "
                                + "(\(DiscordCoding.describe(error)), \(response.body.count) bytes)",
                            platform: .discord, httpStatus: response.status)
         }
+    }
+
+    /// The reader of message pages' elements: each malformed message is logged and rejected.
+    func messagesReader() -> AnswerReader {
+        AnswerReader(.init(answer: "message page", element: "message", idKey: "discord.message_id"), logger: logger)
     }
 
     private func map(_ error: any Error, method: String, path: String, delivery: BotError.Delivery) -> BotError {
@@ -127,10 +131,12 @@ struct DiscordClient: Sendable {
         }
     }
 
-    /// Backoff with jitter between tries: about 0.5 s, 1 s, 2 s, … at most 8 s.
+    /// Between tries: about 0.5 s, 1 s, 2 s, … at most 8 s, each within ±25 %.
+    static let retryBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(8), jitter: 0.75...1.25)
+
+    /// The pause after try number `tries` (1 for the first).
     private func pause(_ tries: Int) async throws {
-        let base = min(8.0, 0.25 * pow(2.0, Double(tries)))
-        try await Task.sleep(for: .milliseconds(Int64(base * Double.random(in: 0.75...1.25) * 1000)))
+        try await Task.sleep(for: Self.retryBackoff.delay(forFailure: tries - 1))
     }
 }
 

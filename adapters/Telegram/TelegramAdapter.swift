@@ -84,23 +84,10 @@ public actor TelegramAdapter: PlatformAdapter {
         let bot = try await knownBot()
         let offset = cursors[Self.offsetCursor].flatMap { Int64($0) }
         let response = try await getUpdates(offset: offset, retryAfterWebhookDeletion: true)
-        let decoder = TelegramDecoding.decoder()
         var page = PollPage(nextPollDelay: .zero)
-        var body = response.body
-        if let repaired = body.repairedUTF8 {
-            logger.warning("getUpdates answer is not valid UTF-8; bad bytes replaced with U+FFFD")
-            page.rejected.append(RejectedInput(reason: "invalid UTF-8", detail: "getUpdates answer repaired"))
-            body = repaired
-        }
-        let envelope: TelegramEnvelope<[TelegramUpdateSlot]>
-        do {
-            envelope = try decoder.decode(TelegramEnvelope<[TelegramUpdateSlot]>.self, from: body)
-        } catch {
-            let reason = TelegramDecoding.describe(error)
-            logger.warning("getUpdates answer is not valid JSON; offset kept",
-                           metadata: ["error": "\(reason)", "http.bytes": "\(response.body.count)"])
-            return PollPage(rejected: page.rejected + [RejectedInput(reason: "malformed getUpdates answer", detail: reason)],
-                            nextPollDelay: .seconds(1))
+        var reader = client.updatesReader()
+        guard let envelope = client.readUpdates(response, with: &reader) else {
+            return PollPage(rejected: reader.rejected, nextPollDelay: .seconds(1))
         }
         guard envelope.ok, let slots = envelope.result else {
             throw BotError(.decoding, "getUpdates answered ok=\(envelope.ok) without a result", platform: .telegram)
@@ -115,13 +102,10 @@ public actor TelegramAdapter: PlatformAdapter {
                 if let inbound = inbound(message, addressing: addressing) { page.messages.append(inbound) }
             case .invalid(let updateID, let reason):
                 if let updateID { highest = max(highest ?? updateID, updateID) }
-                logger.warning("malformed update skipped",
-                               metadata: ["telegram.update_id": "\(updateID.map(String.init) ?? "?")",
-                                          "error": "\(reason)"])
-                page.rejected.append(RejectedInput(reason: "malformed update",
-                                                   detail: "update \(updateID.map(String.init) ?? "?"): \(reason)"))
+                reader.skip(id: updateID.map(String.init), reason: reason)
             }
         }
+        page.rejected = reader.rejected
         if let highest, highest &+ 1 > (offset ?? Int64.min) {
             page.cursorUpdates[Self.offsetCursor] = String(highest &+ 1)
         }

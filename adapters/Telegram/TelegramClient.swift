@@ -83,6 +83,21 @@ struct TelegramClient: Sendable {
         }
     }
 
+    /// The reader of `getUpdates` pages: invalid UTF-8 repaired, an unreadable page and malformed updates rejected.
+    func updatesReader() -> AnswerReader {
+        AnswerReader(.init(answer: "getUpdates answer", element: "update", idKey: "telegram.update_id",
+                           idPrefix: "update "), logger: logger)
+    }
+
+    /// A `getUpdates` answer read through `reader` (see `updatesReader`); nil when it is not readable at all.
+    func readUpdates(_ response: HTTPResponse, with reader: inout AnswerReader)
+        -> TelegramEnvelope<[TelegramUpdateSlot]>? {
+        reader.read(TelegramEnvelope<[TelegramUpdateSlot]>.self, from: response.body,
+                    using: TelegramDecoding.decoder(), describe: TelegramDecoding.describe,
+                    unreadable: "getUpdates answer is not valid JSON; offset kept",
+                    metadata: ["http.bytes": "\(response.body.count)"])
+    }
+
     /// Decodes a complete answer.
     func decode<Result: Decodable>(_ response: HTTPResponse, method: String, as _: Result.Type) throws
         -> Swift.Result<Result, TelegramAPIFailure> {

@@ -47,6 +47,7 @@ extension TwitterAdapter {
     /// short: the result is then not `complete`.
     private func readMentions(of me: XUser, sinceID: String?, onePage: Bool) async throws -> TwitterMentionPages {
         var pages = TwitterMentionPages()
+        var reader = client.mentionsReader()
         var token: String?
         while true {
             if token != nil, try await windows.reserve([TwitterRateWindows.mentions]) != nil { break }
@@ -62,7 +63,7 @@ extension TwitterAdapter {
                 break
             }
             try check(response, what: "mentions")
-            guard pages.read(response.body, logger: logger) else { break }
+            guard pages.read(response.body, client: client, reader: &reader) else { break }
             token = pages.nextToken
             if token == nil || onePage {
                 pages.complete = true

@@ -34,7 +34,7 @@ public actor TwitterAdapter: PlatformAdapter {
     let windows: TwitterRateWindows
     let budget: TwitterPostBudget
     /// One post at a time: the budget and the post windows are checked and counted without interleaving.
-    let postLock = PostLock()
+    let postLock = AsyncLock()
     /// The bot's account, once `users/me` answered.
     private var me: XUser?
     /// The id of the last part posted per mention (a thread continues from it).

@@ -86,6 +86,18 @@ struct TwitterClient: Sendable {
         return String(path.prefix { $0 != "?" })
     }
 
+    /// The reader of mentions pages: invalid UTF-8 repaired, an unreadable page and malformed posts rejected.
+    func mentionsReader() -> AnswerReader {
+        AnswerReader(.init(answer: "mentions answer", element: "post", idKey: "tweet.id"), logger: logger)
+    }
+
+    /// One mentions page read through `reader` (see `mentionsReader`); nil when it is not readable at all. Its posts
+    /// are `reader.values(of:)` the page's `data`.
+    func readMentions(_ body: Data, with reader: inout AnswerReader) -> XEnvelope<[LenientElement<XTweet>]>? {
+        reader.read(XEnvelope<[LenientElement<XTweet>]>.self, from: body, using: JSONDecoder(),
+                    unreadable: "mentions answer is not readable; cursor kept")
+    }
+
     /// The problem an error answer describes (problem JSON, `errors[]`, or a short excerpt).
     func problem(in response: HTTPResponse) -> String {
         struct Body: Decodable {

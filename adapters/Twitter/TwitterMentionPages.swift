@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
 
@@ -16,36 +15,17 @@ struct TwitterMentionPages {
     /// True once the last page was read (only then may the cursor move to `newest`).
     var complete = false
 
-    /// Reads one page: invalid UTF-8 is repaired (and reported), malformed posts are skipped (and reported). False
-    /// when the page is not readable at all.
-    mutating func read(_ body: Data, logger: Logger) -> Bool {
-        var body = body
-        if let repaired = body.repairedUTF8 {
-            logger.warning("mentions answer is not valid UTF-8; bad bytes replaced with U+FFFD")
-            rejected.append(RejectedInput(reason: "invalid UTF-8", detail: "mentions answer repaired"))
-            body = repaired
-        }
-        let envelope: XEnvelope<[LenientElement<XTweet>]>
-        do {
-            envelope = try JSONDecoder().decode(XEnvelope<[LenientElement<XTweet>]>.self, from: body)
-        } catch {
-            logger.warning("mentions answer is not readable; cursor kept", metadata: ["error": "\(error)"])
-            rejected.append(RejectedInput(reason: "malformed mentions answer", detail: "\(error)"))
-            return false
-        }
+    /// Reads one page through `reader` (`TwitterClient.mentionsReader()`): invalid UTF-8 is repaired, malformed
+    /// posts are skipped, both reported. False when the page is not readable at all.
+    mutating func read(_ body: Data, client: TwitterClient, reader: inout AnswerReader) -> Bool {
+        defer { rejected = reader.rejected }
+        guard let envelope = client.readMentions(body, with: &reader) else { return false }
         for user in envelope.includes?.users ?? [] { users[user.id] = user }
         for tweet in envelope.includes?.tweets ?? [] { included[tweet.id] = tweet }
         newest = TweetID.newer(newest, envelope.meta?.newest_id)
-        for slot in envelope.data ?? [] {
-            switch slot {
-            case .value(let tweet):
-                tweets.append(tweet)
-                newest = TweetID.newer(newest, tweet.id)
-            case .invalid(let id, let error):
-                let reason = "\(error)"
-                logger.warning("malformed post skipped", metadata: ["tweet.id": "\(id ?? "?")", "error": "\(reason)"])
-                rejected.append(RejectedInput(reason: "malformed post", detail: "\(id ?? "?"): \(reason)"))
-            }
+        for tweet in reader.values(of: envelope.data ?? []) {
+            tweets.append(tweet)
+            newest = TweetID.newer(newest, tweet.id)
         }
         nextToken = envelope.meta?.next_token
         return true

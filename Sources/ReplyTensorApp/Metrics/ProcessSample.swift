@@ -9,9 +9,11 @@ public struct ProcessSample: Sendable {
         ProcessSample(residentBytes: residentBytes(), openFileDescriptors: openFileDescriptors())
     }
 
-    /// Current RSS from /proc/self/statm (second field, in pages).
-    public static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    /// Current RSS of this process, or of the process `pid`, from /proc/…/statm (second field, in pages); 0 when
+    /// unreadable.
+    public static func residentBytes(pid: Int32? = nil) -> Int {
+        let path = pid.map { "/proc/\($0)/statm" } ?? "/proc/self/statm"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of Discord's HTTP API v10 (under `/api/v10`): `users/@me`, `users/@me/guilds`, guild
 /// channels, active threads, roles and members, channel messages (GET with `after`/`before`/`limit`, newest first;
@@ -138,13 +139,7 @@ public final class DiscordEmulator: Sendable {
     public func message(_ id: String, in channel: Channel) async -> Message? { await state.find(id, in: channel.id) }
 
     public func waitForSent(count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if await state.sent.count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return await state.sent.count >= count
+        await Polling.wait(timeout: timeout, every: .milliseconds(10)) { await state.sent.count >= count }
     }
 }
 

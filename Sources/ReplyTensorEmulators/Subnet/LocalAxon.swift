@@ -40,13 +40,7 @@ public final class LocalAxon: Sendable {
         let recorder = RequestRecorder()
         let state = LocalAxonState(responder: responder, chunkDelay: chunkDelay)
         let router = Router()
-        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-            var record = try await RecordedRequest.read(request, limit: 4 << 20)
-            let response = await LocalAxon.answer(record, verifier: verifier, state: state)
-            record.status = response.status.code
-            await recorder.record(record)
-            return response
-        }
+        let handler = recorder.recording(limit: 4 << 20) { await LocalAxon.answer($0, verifier: verifier, state: state) }
         router.post("{synapse}", use: handler)
         router.get("{synapse}", use: handler)
         let server = try await EmulatorServer.start(router, name: "axon", host: host)

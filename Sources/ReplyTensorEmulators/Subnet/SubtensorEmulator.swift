@@ -23,13 +23,7 @@ public final class SubtensorEmulator: Sendable {
         let state = SubtensorEmulatorState(neurons: neurons, wrapped: wrapped)
         let recorder = RequestRecorder()
         let router = Router()
-        router.post("/") { request, _ in
-            var record = try await RecordedRequest.read(request)
-            let response = await SubtensorEmulator.answer(record, state: state)
-            record.status = response.status.code
-            await recorder.record(record)
-            return response
-        }
+        router.post("/", use: recorder.recording { await SubtensorEmulator.answer($0, state: state) })
         let server = try await EmulatorServer.start(router, name: "subtensor")
         return SubtensorEmulator(server: server, recorder: recorder, state: state)
     }

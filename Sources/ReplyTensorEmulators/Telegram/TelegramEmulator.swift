@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of the Telegram Bot API (`/bot<token>/<method>`): `getMe`, `getUpdates` with real long
 /// polling and offset confirmation, `sendMessage` and `sendChatAction` with Telegram's validation errors and send
@@ -151,13 +152,7 @@ public final class TelegramEmulator: Sendable {
 
     /// Waits until the bot has sent at least `count` messages; false when `timeout` passed first.
     public func waitForSent(count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if await state.sent.count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return await state.sent.count >= count
+        await Polling.wait(timeout: timeout, every: .milliseconds(10)) { await state.sent.count >= count }
     }
 
     /// Changes the enforced send limits (e.g. `.off`, or shorter windows).

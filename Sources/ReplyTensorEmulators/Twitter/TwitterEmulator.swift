@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReplyTensorTestSupport
 
 /// A loopback emulator of the X API v2 for one bot account: `GET /2/users/me`, `GET /2/users/{id}/mentions`
 /// (since_id, pagination, the 800 cap, `data` absent when empty, `includes`, `meta`), `GET /2/users/{id}/tweets`,
@@ -110,11 +111,6 @@ public final class TwitterEmulator: Sendable {
 
     /// Waits until `condition` holds or `timeout` passes.
     public func wait(timeout: Duration, _ condition: @Sendable (TwitterEmulator) async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition(self) { return true }
-            try? await Task.sleep(for: .milliseconds(25))
-        }
-        return await condition(self)
+        await Polling.wait(timeout: timeout, every: .milliseconds(25)) { await condition(self) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 import Testing
 
 /// The engine with the Discord adapter against the emulator.
@@ -28,10 +29,7 @@ struct DiscordEngineTests {
             store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
         let running = Task { try await engine.run() }
         // Wait for the first round (cursors from "now").
-        let deadline = ContinuousClock.now + .seconds(10)
-        while await store.cursors(for: .discord).count < channels.count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        _ = await Polling.wait(timeout: .seconds(10)) { await store.cursors(for: .discord).count >= channels.count }
         var mentions: [DiscordEmulator.Message] = []
         for round in 0..<6 {
             for (index, channel) in channels.enumerated() {

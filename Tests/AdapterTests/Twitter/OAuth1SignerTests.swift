@@ -1,5 +1,6 @@
 import Foundation
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 import Testing
 import TwitterPlatform
 
@@ -93,7 +94,7 @@ struct OAuth1SignerTests {
         let script = """
             import json, re, sys, urllib.parse
             from oauthlib.oauth1 import Client
-            cases = json.load(open(sys.argv[1]))
+            cases = json.load(sys.stdin.buffer)
             out = []
             for c in cases:
                 client = Client(c['ck'], client_secret=c['cs'], resource_owner_key=c['tk'],
@@ -105,9 +106,9 @@ struct OAuth1SignerTests {
                 _, signed, _ = client.sign(c['url'], http_method=c['method'], body=body, headers=headers)
                 auth = signed['Authorization']
                 out.append(urllib.parse.unquote(re.search(r'oauth_signature="([^"]*)"', auth).group(1)))
-            json.dump(out, open(sys.argv[2], 'w'))
+            json.dump(out, sys.stdout)
             """
-        let output = try PythonOracle.run(script, input: try JSONSerialization.data(withJSONObject: cases))
+        let output = try PythonOracle.run(script: script, input: try JSONSerialization.data(withJSONObject: cases))
         let theirs = try #require(try JSONSerialization.jsonObject(with: output) as? [String])
         #expect(theirs.count == 300)
         let mismatches = zip(mine, theirs).enumerated().filter { $0.element.0 != $0.element.1 }

@@ -1,6 +1,7 @@
 import Foundation
 import ReplyTensorCore
 import ReplyTensorEmulators
+import ReplyTensorTestSupport
 import Testing
 import TwitterPlatform
 
@@ -72,10 +73,10 @@ struct WeightedLengthTests {
         let script = """
             import json, sys
             from twitter_text import parse_tweet
-            texts = json.load(open(sys.argv[1]))
-            json.dump([parse_tweet(t).weightedLength for t in texts], open(sys.argv[2], 'w'))
+            texts = json.load(sys.stdin.buffer)
+            json.dump([parse_tweet(t).weightedLength for t in texts], sys.stdout)
             """
-        let output = try PythonOracle.run(script, input: try JSONSerialization.data(withJSONObject: samples))
+        let output = try PythonOracle.run(script: script, input: try JSONSerialization.data(withJSONObject: samples))
         let theirs = try #require(try JSONSerialization.jsonObject(with: output) as? [Int])
         #expect(theirs.count == samples.count)
         var mismatches: [String] = []
