@@ -2,14 +2,15 @@ import Bittensor
 import ReplyTensorCore
 
 extension BotError {
-    /// Maps a dendrite failure: 401 unauthorized, 403 forbidden (blacklisted hotkey), 404 permanent for that
+    /// Maps a dendrite failure: 401 (request refused) a non-retryable responder error, 403 forbidden (blacklisted hotkey), 404 permanent for that
     /// miner, 408/500/503 retryable responder errors, timeouts and refused connections transport errors.
     public init(_ error: DendriteError) {
         switch error.kind {
         case .rejected:
             let status = error.status ?? 0
             switch status {
-            case 401: self.init(.unauthorized, error.description, httpStatus: status)
+            // The miner refused the request (signature, nonce): that miner's failure, not a reason to stop a platform.
+            case 401: self.init(.responder, error.description, httpStatus: status)
             case 403: self.init(.forbidden, error.description, httpStatus: status, isPermanent: true)
             case 404: self.init(.responder, error.description, httpStatus: status, isPermanent: true)
             default: self.init(.responder, error.description, httpStatus: status)

@@ -169,7 +169,7 @@ struct EngineTests {
         let store: any BotStore = InMemoryStore()
         let bad = InMemoryAdapter(platform: "bad")
         let good = InMemoryAdapter(platform: "good")
-        bad.failNextPolls([BotError(.unauthorized, "token rejected", platform: "bad")])
+        bad.failNextPolls([BotError(.platformStopped, "token rejected", platform: "bad")])
         good.inject([good.makeMessage(id: "g", text: "hi")])
         let harness = EngineHarness(store: store, adapters: [bad, good], responder: CountingResponder())
         await EngineHarness.wait { good.posts.count == 1 }
@@ -181,7 +181,7 @@ struct EngineTests {
     @Test("run() fails when every platform stopped on a fatal error")
     func allStoppedIsFatal() async throws {
         let adapter = InMemoryAdapter()
-        adapter.failNextPolls([BotError(.unauthorized, "bad token")])
+        adapter.failNextPolls([BotError(.platformStopped, "bad token")])
         let harness = EngineHarness(store: InMemoryStore(), adapters: [adapter], responder: CountingResponder())
         await #expect(throws: BotError.self) { try await harness.task.value }
     }

@@ -4,7 +4,7 @@ import ReplyTensorSubnet
 import Testing
 
 @Suite struct BotErrorMappingTests {
-    @Test(arguments: [(401, BotError.Code.unauthorized, false), (403, .forbidden, false), (404, .responder, false),
+    @Test(arguments: [(401, BotError.Code.responder, false), (403, .forbidden, false), (404, .responder, false),
                       (408, .responder, true), (500, .responder, true), (503, .responder, true)])
     func axonStatuses(status: Int, code: BotError.Code, retryable: Bool) {
         let error = BotError(DendriteError(.rejected, status: status, "x", axon: "127.0.0.1:1"))

@@ -42,7 +42,7 @@ extension DiscordAdapter {
         let channelID = message.extras["channel_id"] ?? message.chat.id
         do {
             _ = try await client.send("POST", "/channels/\(channelID)/typing", waiting: false)
-        } catch let error as BotError where error.code == .unauthorized {
+        } catch let error as BotError where error.code == .platformStopped {
             throw error
         } catch {
             logger.debug("typing indicator failed", metadata: ["error": "\(error)"])
@@ -62,7 +62,7 @@ extension DiscordAdapter {
             let parent: DiscordMessage
             do {
                 parent = try await client.get("/channels/\(channelID)/messages/\(parentID)", as: DiscordMessage.self)
-            } catch let error as BotError where error.code == .unauthorized {
+            } catch let error as BotError where error.code == .platformStopped {
                 throw error
             } catch {
                 logger.debug("context message unavailable", metadata: ["discord.message_id": "\(parentID)",

@@ -97,7 +97,7 @@ public actor DiscordAdapter: PlatformAdapter {
         do {
             // Guilds and the bot's managed roles (for role mentions); the polling rounds retry on failure.
             try await discover()
-        } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+        } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
             throw error
         } catch {
             logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
@@ -157,7 +157,7 @@ public actor DiscordAdapter: PlatformAdapter {
         for guild in guilds.values.sorted(by: { $0.id < $1.id }) {
             do {
                 try await list(guild)
-            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
                 throw error
             } catch {
                 logger.warning("listing a guild's channels failed; using what is known",
@@ -184,7 +184,7 @@ public actor DiscordAdapter: PlatformAdapter {
                 page.messages += messages
                 page.rejected += rejected
                 if newCursor != cursor { page.cursorUpdates[scope] = newCursor }
-            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
                 throw error
             } catch let error as BotError where error.code == .forbidden || error.httpStatus == 404 {
                 muted[channel.id] = ContinuousClock.now + configuration.discoveryInterval
@@ -310,7 +310,7 @@ public actor DiscordAdapter: PlatformAdapter {
                 try await paced()
                 info.memberRoles = try await client.get("/guilds/\(partial.id)/members/\(bot.id)",
                                                         as: DiscordMember.self).roles
-            } catch let error as BotError where error.code == .unauthorized || error.code == .cancelled {
+            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
                 throw error
             } catch {
                 logger.warning("could not read a guild's roles; role mentions and permission checks are off there",

@@ -67,7 +67,7 @@ struct DiscordClient: Sendable {
             case 401:
                 let reason = "Discord rejected the bot token (401 Unauthorized): check \(configuration.tokenSource)"
                 await limiter.stop(reason)
-                throw BotError(.unauthorized, reason, platform: .discord, httpStatus: 401)
+                throw BotError(.platformStopped, reason, platform: .discord, httpStatus: 401)
             case 500...599:
                 if tries < configuration.maxTries && waiting {
                     logger.warning("Discord answered \(response.status); retrying",

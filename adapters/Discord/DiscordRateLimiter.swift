@@ -66,7 +66,7 @@ actor DiscordRateLimiter {
     func acquire(_ route: DiscordRoute, waiting: Bool = true) async throws -> Ticket? {
         var slowed = false
         while true {
-            if let stopReason { throw BotError(.unauthorized, stopReason, platform: .discord, httpStatus: 401) }
+            if let stopReason { throw BotError(.platformStopped, stopReason, platform: .discord, httpStatus: 401) }
             try Task.checkCancellation()
             let now = clock.now
             var wait: Duration = .zero

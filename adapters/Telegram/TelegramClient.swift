@@ -143,14 +143,14 @@ extension TelegramAPIFailure {
     func botError(method: String, scope: String, tokenSource: String) -> BotError {
         switch status {
         case 401:
-            return BotError(.unauthorized,
+            return BotError(.platformStopped,
                             "Telegram rejected the bot token (401 Unauthorized): check \(tokenSource)",
                             platform: .telegram, httpStatus: 401)
         case 404:
-            return BotError(.unauthorized,
+            return BotError(.platformStopped,
                             "Telegram answered 404 Not Found to \(method): the bot token is malformed or api_base "
                                 + "is wrong (check \(tokenSource))",
-                            platform: .telegram, httpStatus: 404)
+                            platform: .telegram, httpStatus: 404, stopCause: .misconfigured)
         case 403:
             return BotError(.forbidden, "\(method): \(description)", platform: .telegram, httpStatus: 403,
                             isPermanent: true)

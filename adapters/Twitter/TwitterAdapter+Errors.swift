@@ -9,7 +9,7 @@ extension TwitterAdapter {
         case .oauth1: hint = "check the API key and access token (\(configuration.credentialSource)) and that the app has read and write permission"
         case .oauth2: hint = "the OAuth 2.0 token was refused after a refresh; authorise again (\(configuration.credentialSource))"
         }
-        return BotError(.unauthorized, "X rejected the credentials on \(what) (HTTP \(status)): \(hint)",
+        return BotError(.platformStopped, "X rejected the credentials on \(what) (HTTP \(status)): \(hint)",
                         platform: .twitter, httpStatus: status)
     }
 
@@ -19,8 +19,9 @@ extension TwitterAdapter {
         let problem = client.problem(in: response)
         switch response.status {
         case 401: throw unauthorized(what, status: 401)
-        case 403: throw BotError(.unauthorized, "\(what): forbidden (HTTP 403): \(problem). Does the app's access "
-                                     + "level include this endpoint?", platform: .twitter, httpStatus: 403)
+        case 403: throw BotError(.platformStopped, "\(what): forbidden (HTTP 403): \(problem). Does the app's access "
+                                     + "level include this endpoint?", platform: .twitter, httpStatus: 403,
+                                 stopCause: .accessDenied)
         case 429:
             throw BotError(.rateLimited, "\(what): \(problem)", platform: .twitter, httpStatus: 429,
                            retryAfter: windows.wait(for: [TwitterRateWindows.mentions]) ?? .seconds(60),

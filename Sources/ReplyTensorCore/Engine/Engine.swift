@@ -87,7 +87,7 @@ public final class Engine: Sendable {
         let stopped = state.withLock { $0.stopped }
         if !adapters.isEmpty, stopped.count == adapters.count, !isShuttingDown {
             let reasons = stopped.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-            throw BotError(.unauthorized, "every platform stopped: \(reasons)")
+            throw BotError(.platformStopped, "every platform stopped: \(reasons)", stopCause: .everyPlatformStopped)
         }
     }
 
@@ -121,7 +121,7 @@ public final class Engine: Sendable {
                 logger.info("identified", metadata: ["platform": "\(adapter.platform)", "bot.id": "\(identity.id)",
                                                       "bot.handle": "\(identity.handle ?? "-")"])
                 return identity
-            } catch let error as BotError where error.code == .unauthorized || error.code == .config {
+            } catch let error as BotError where error.code == .platformStopped || error.code == .config {
                 stop(adapter.platform, reason: error.description)
                 return nil
             } catch {
@@ -172,7 +172,7 @@ public final class Engine: Sendable {
                 observer(.pollSucceeded(platform, messages: page.messages.count))
                 backoff.reset()
                 delay = page.nextPollDelay
-            } catch let error as BotError where error.code == .unauthorized {
+            } catch let error as BotError where error.code == .platformStopped {
                 stop(platform, reason: error.description)
                 return
             } catch {
@@ -228,7 +228,7 @@ public final class Engine: Sendable {
                 return
             }
             try await processor.process(entry.message, adapter: adapter, identity: identity)
-        } catch let error as BotError where error.code == .unauthorized {
+        } catch let error as BotError where error.code == .platformStopped {
             stop(key.platform, reason: error.description)
         } catch is CancellationError {
             logger.notice("work interrupted; resumes on next start",

@@ -152,7 +152,7 @@ struct MentionProcessor: Sendable {
                 logger.warning("post failed", metadata: ["error": "\(error)"])
                 try await store.finish(key, state: .failed, reason: reason, at: now())
                 observer(.failed(message, reason: reason))
-                if error.code == .unauthorized { throw error }
+                if error.code == .platformStopped { throw error }
                 return
             }
         }

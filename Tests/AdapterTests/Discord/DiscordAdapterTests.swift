@@ -140,7 +140,7 @@ struct DiscordAdapterTests {
         do {
             _ = try await adapter.identity()
         } catch let error as BotError {
-            #expect(error.code == .unauthorized)
+            #expect(error.code == .platformStopped)
             #expect(error.description.contains("401"))
             #expect(!error.description.contains("wrong-token-value"))
         }

@@ -164,11 +164,11 @@ struct TelegramLoopbackTests {
         let wrong = "7000000001:WRONG-secret-value-abcdefghijkl"
         let adapter = TelegramTest.adapter(emulator, token: wrong)
         let error = await #expect(throws: BotError.self) { try await adapter.identity() }
-        #expect(error?.code == .unauthorized)
+        #expect(error?.code == .platformStopped)
         #expect(error?.message == "Telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
         #expect(error?.description.contains("WRONG-secret") == false)
         let pollError = await #expect(throws: BotError.self) { try await adapter.poll(cursors: [:]) }
-        #expect(pollError?.code == .unauthorized)
+        #expect(pollError?.code == .platformStopped)
     }
 
     @Test func blockedUserIsPermanent() async throws {

@@ -18,7 +18,7 @@ struct TwitterAdapterTests {
             consumerKey: x.consumerKey, consumerSecret: "wrong-secret", token: x.accessToken,
             tokenSecret: x.accessTokenSecret)))
         let error = await #expect(throws: BotError.self) { try await wrong.identity() }
-        #expect(error?.code == .unauthorized)
+        #expect(error?.code == .platformStopped)
         #expect(error?.description.contains("wrong-secret") == false)
         #expect(await x.violations.unauthorized == 1)
     }
@@ -301,7 +301,7 @@ struct TwitterAdapterTests {
                                                                                 initialRefreshToken: "")),
                                                state: spent)
         let error = await #expect(throws: BotError.self) { try await spentAdapter.identity() }
-        #expect(error?.code == .unauthorized)
+        #expect(error?.code == .platformStopped)
         #expect(error?.message.contains(seed) == false)
     }
 

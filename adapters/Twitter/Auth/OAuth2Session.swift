@@ -84,7 +84,7 @@ public actor OAuth2Session {
                 throw BotError(.platform, "token refresh: HTTP \(response.status) \(detail)", platform: .twitter,
                                httpStatus: response.status)
             }
-            throw BotError(.unauthorized,
+            throw BotError(.platformStopped,
                            "X rejected the OAuth 2.0 refresh token (HTTP \(response.status): \(detail)). Authorise "
                                + "the app again and put the new refresh token in refresh_token_env",
                            platform: .twitter, httpStatus: 401)
@@ -122,7 +122,7 @@ public actor OAuth2Session {
             return seed
         }
         if let stored = try await store.token(Self.refreshTokenName), !stored.isEmpty { return stored }
-        throw BotError(.unauthorized,
+        throw BotError(.platformStopped,
                        "no OAuth 2.0 refresh token: set refresh_token_env to the refresh token of an authorisation "
                            + "with offline.access", platform: .twitter)
     }
