@@ -45,22 +45,34 @@ public struct CrashScenario {
             try child.start()
             say("  restarted as pid \(child.pid)")
         }
-        // Done when every mention has its reply, or when no reply came for 5 s (the rest are `unknown`).
-        var answeredAll = false
+        let (answeredAll, end) = try await Self.waitForReplies(world, injected: injected)
+        await child.terminate()
+        summary.peakRSSBytes = await memory.stop()
+        say("  child stopped with SIGTERM; reading its ledger")
+        try await judge(world, injected: injected, answeredAll: answeredAll, seconds: (end - start).seconds,
+                        summary: &summary)
+        return summary
+    }
+
+    /// Waits until every mention has its reply, or no reply came for 5 s (the rest are `unknown`); whether all were
+    /// answered, and when the waiting ended.
+    static func waitForReplies(_ world: SandboxWorld, injected: BurstScenario.Injected) async throws
+        -> (Bool, ContinuousClock.Instant) {
         var last = (count: Int.max, at: ContinuousClock.now)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let missing = await Self.unanswered(world, injected: injected)
-            if missing == 0 { answeredAll = true; break }
+            if missing == 0 { return (true, ContinuousClock.now) }
             if missing != last.count { last = (missing, ContinuousClock.now) }
             if ContinuousClock.now - last.at > .seconds(5) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        let end = ContinuousClock.now
-        await child.terminate()
-        summary.peakRSSBytes = await memory.stop()
-        say("  child stopped with SIGTERM; reading its ledger")
+        return (false, ContinuousClock.now)
+    }
 
+    /// Reads the child's ledger and the emulators' replies into the summary's figures and expectations.
+    func judge(_ world: SandboxWorld, injected: BurstScenario.Injected, answeredAll: Bool, seconds: Double,
+               summary: inout SandboxSummary) async throws {
         let store = try SQLiteStore(path: world.folder.appendingPathComponent("child.sqlite").path)
         var byState: [MentionState: Int] = [:]
         for (_, states) in try await store.stateCounts() {
@@ -79,7 +91,7 @@ public struct CrashScenario {
         summary.duplicates = counts.reduce(0) { $0 + max(0, $1 - 1) }
         summary.unknown = byState[.unknown] ?? 0
         summary.lost = max(0, unanswered - recordedWithoutReply)
-        summary.repliesPerSecond = Double(summary.replies) / max(0.001, (end - start).seconds)
+        summary.repliesPerSecond = Double(summary.replies) / max(0.001, seconds)
         for state in MentionState.allCases where (byState[state] ?? 0) > 0 {
             summary.figures["ledger \(state.rawValue)"] = Double(byState[state] ?? 0)
         }
@@ -98,7 +110,6 @@ public struct CrashScenario {
         summary.expect("no platform rate rule was broken", violations == 0,
                        "telegram \(await world.telegram.violations), discord \(await world.discord.violations), "
                        + "x \(await world.twitter.violations.total)")
-        return summary
     }
 
     /// The child has listed the guild's channels (it reads a channel once its last message changes) and polled X.
