@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 17)
+        world.transcript.plan(sections: 18)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -43,6 +43,9 @@ public struct TourScenario {
         } else {
             summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
         }
+
+        try await playUpdateIDReset(in: world, group: group, users: (alice, bob), answered: &answered,
+                                    summary: &summary)
 
         await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
         if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
@@ -104,5 +107,27 @@ public struct TourScenario {
         summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
         try await DiscordTourScenario().play(in: world, summary: &summary)
         return summary
+    }
+
+    /// Telegram forgets the bot's update queue (a week without updates, or a move to another Bot API server) and
+    /// picks new, lower `update_id`s; the bot's stored offset is then "in the future" and answered from the head of
+    /// the queue. The bot follows the ids it receives: two mentions later, a handful of `getUpdates`, not a loop.
+    private func playUpdateIDReset(in world: SandboxWorld, group: TelegramEmulator.Chat,
+                                   users: (TelegramEmulator.User, TelegramEmulator.User),
+                                   answered: inout [(String, TelegramEmulator.Message)],
+                                   summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
+        await world.transcript.section("Telegram: new update ids after a quiet week; the bot follows them, no hot loop")
+        let pollsBefore = await telegram.recorder.requests(path: "getUpdates").count
+        await telegram.resetUpdateIDs()
+        let first = try await telegram.inject(text: "@ReplyTensorBot are you still there?", from: users.0, in: group)
+        answered.append(("the first mention after the update-id reset is answered", first))
+        _ = await world.wait { await !telegram.replies(to: first).isEmpty }
+        let second = try await telegram.inject(text: "@ReplyTensorBot and the next one?", from: users.1, in: group)
+        answered.append(("the next mention after the update-id reset is answered", second))
+        _ = await world.wait { await !telegram.replies(to: second).isEmpty }
+        let polls = await telegram.recorder.requests(path: "getUpdates").count - pollsBefore
+        summary.expect("the update-id reset cost a handful of getUpdates calls, not a loop", polls <= 10,
+                       "\(polls) getUpdates calls")
     }
 }
