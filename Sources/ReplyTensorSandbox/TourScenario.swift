@@ -47,18 +47,7 @@ public struct TourScenario {
         try await playUpdateIDReset(in: world, group: group, users: (alice, bob), answered: &answered,
                                     summary: &summary)
 
-        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
-        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
-            await top.axon.setResponder(SandboxSubnet.failing)
-            let text = "@ReplyTensorBot is the subnet still answering?"
-            let failover = try await telegram.inject(text: text, from: alice, in: group)
-            answered.append(("a mention is answered while the top miner fails", failover))
-            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
-            let by = world.transcript.answeredBy(text: text) ?? "nobody"
-            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
-                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
-            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
-        }
+        try await playFailover(in: world, group: group, user: alice, answered: &answered, summary: &summary)
 
         await world.transcript.section("Telegram: a command answered locally, without the responder")
         let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
@@ -85,6 +74,35 @@ public struct TourScenario {
         silent.append(("another bot cannot start a loop",
                        try await telegram.inject(text: "@ReplyTensorBot let's talk forever", from: otherBot, in: group)))
 
+        try await tally(answered: answered, silent: silent, in: world, summary: &summary)
+        try await DiscordTourScenario().play(in: world, summary: &summary)
+        return summary
+    }
+
+    /// The subnet's top miner starts failing: the next one answers the mention.
+    private func playFailover(in world: SandboxWorld, group: TelegramEmulator.Chat, user alice: TelegramEmulator.User,
+                              answered: inout [(String, TelegramEmulator.Message)],
+                              summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
+        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
+        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
+            await top.axon.setResponder(SandboxSubnet.failing)
+            let text = "@ReplyTensorBot is the subnet still answering?"
+            let failover = try await telegram.inject(text: text, from: alice, in: group)
+            answered.append(("a mention is answered while the top miner fails", failover))
+            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
+            let by = world.transcript.answeredBy(text: text) ?? "nobody"
+            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
+                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
+            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
+        }
+    }
+
+    /// Counts every Telegram reply by the id of the message it answers: once for each answered one, never for the
+    /// silent ones; no rate rule broken.
+    private func tally(answered: [(String, TelegramEmulator.Message)], silent: [(String, TelegramEmulator.Message)],
+                       in world: SandboxWorld, summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
         // Let stragglers arrive: an unexpected reply would show up now.
         try await Task.sleep(for: .milliseconds(1500))
         for (description, message) in answered {
@@ -105,8 +123,6 @@ public struct TourScenario {
         }
         let violations = await telegram.violations.total
         summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
-        try await DiscordTourScenario().play(in: world, summary: &summary)
-        return summary
     }
 
     /// Telegram forgets the bot's update queue (a week without updates, or a move to another Bot API server) and

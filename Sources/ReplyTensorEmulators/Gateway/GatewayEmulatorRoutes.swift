@@ -46,7 +46,9 @@ struct GatewayEmulatorRoutes: Sendable {
                 return Self.error(404, "The model `\(chatRequest.model)` does not exist or you do not have access "
                     + "to it.", type: "invalid_request_error", code: "model_not_found")
             }
-            // OpenAI's newer models refuse the older name of the output-token cap.
+            // OpenAI's newer models refuse the older name of the output-token cap: `max_tokens` "is now deprecated in
+            // favor of `max_completion_tokens`, and is not compatible with o-series models"
+            // (https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens).
             if let chatRequest, chatRequest.maxTokens != nil, state.rejectsMaxTokens.contains(chatRequest.model) {
                 return Self.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
                     + "'max_completion_tokens' instead.", type: "invalid_request_error", code: "unsupported_parameter",
