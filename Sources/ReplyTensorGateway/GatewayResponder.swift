@@ -5,8 +5,8 @@ import ReplyTensorHTTP
 /// Answers prompts through an OpenAI-compatible gateway: `POST {base_url}/chat/completions` with the persona as
 /// the `system` message and the conversation as `user`/`assistant` messages, streamed (SSE) or not.
 ///
-/// Retries with exponential backoff and jitter on 429 (honouring `Retry-After`), 5xx, transport failures and empty
-/// answers, all within `timeout`. Every failure is a `BotError(.responder)` carrying the gateway's own error
+/// Retries with exponential backoff and jitter on 408, 409, 429 (honouring `Retry-After`), 5xx, in-band errors
+/// without such a status, transport failures and empty answers, all within `timeout`. Every failure is a `BotError(.responder)` carrying the gateway's own error
 /// message and HTTP status; the API key never appears in one.
 public struct GatewayResponder: Responder {
     public let name = "gateway"
@@ -134,14 +134,11 @@ public struct GatewayResponder: Responder {
             throw GatewayAttemptFailure.http(status: response.status, body: response.body,
                                              retryAfter: Self.retryAfter(response.headers))
         }
-        guard let answer = try? JSONDecoder().decode(GatewayChatAnswer.self, from: response.body) else {
-            throw GatewayAttemptFailure.malformed("the answer is not chat-completion JSON")
-        }
-        if let error = answer.error { throw GatewayAttemptFailure.inBand(error.message ?? "error without message") }
-        let text = answer.choices?.first?.message?.content ?? ""
-        return try Self.nonEmpty(text)
+        return try GatewayAnswerReader.text(ofComplete: response.body)
     }
 
+    /// A streamed request. A gateway that answers `stream: true` with a plain JSON completion (no
+    /// `text/event-stream`) is read as one.
     private func streamed(_ request: HTTPRequest) async throws -> String {
         let response = try await http.stream(request)
         guard (200..<300).contains(response.status) else {
@@ -149,47 +146,7 @@ public struct GatewayResponder: Responder {
             throw GatewayAttemptFailure.http(status: response.status, body: body,
                                              retryAfter: Self.retryAfter(response.headers))
         }
-        var events = GatewayEventStream()
-        var text = ""
-        var finished = false
-        var received = 0
-        let decoder = JSONDecoder()
-        func consume(_ payloads: [String]) throws {
-            for payload in payloads {
-                let trimmed = payload.trimmingCharacters(in: .whitespaces)
-                if trimmed == "[DONE]" {
-                    finished = true
-                    return
-                }
-                if trimmed.isEmpty { continue }
-                guard let chunk = try? decoder.decode(GatewayChatAnswer.self, from: Data(trimmed.utf8)) else {
-                    throw GatewayAttemptFailure.malformed("a streamed chunk is not chat-completion JSON")
-                }
-                if let error = chunk.error { throw GatewayAttemptFailure.inBand(error.message ?? "stream error") }
-                guard let choice = chunk.choices?.first else { continue }
-                text += choice.delta?.content ?? choice.message?.content ?? ""
-                if choice.finishReason != nil { finished = true }
-            }
-        }
-        for try await chunk in response.body {
-            received += chunk.count
-            if received > Self.maxBodyBytes {
-                throw GatewayAttemptFailure.malformed("the stream exceeds \(Self.maxBodyBytes) bytes")
-            }
-            try consume(events.feed(chunk))
-            if finished && text.isEmpty == false { break }
-        }
-        if !finished { try consume(events.finish()) }
-        guard finished else {
-            throw GatewayAttemptFailure.transport(HTTPClientError(.transport, "the stream ended before [DONE]"))
-        }
-        return try Self.nonEmpty(text)
-    }
-
-    private static func nonEmpty(_ text: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw GatewayAttemptFailure.empty }
-        return trimmed
+        return try await GatewayAnswerReader.text(of: response, limit: Self.maxBodyBytes)
     }
 
     // MARK: Request parts
@@ -206,7 +163,8 @@ public struct GatewayResponder: Responder {
         if !prompt.persona.isEmpty { messages.append(GatewayChatMessage(role: "system", content: prompt.persona)) }
         for turn in prompt.turns { messages.append(GatewayChatMessage(role: turn.role.rawValue, content: turn.text)) }
         let request = GatewayChatRequest(model: configuration.model, messages: messages, stream: configuration.stream,
-                                         maxTokens: configuration.maxTokens, temperature: configuration.temperature)
+                                         maxTokens: configuration.maxTokens, tokenField: configuration.tokenField,
+                                         temperature: configuration.temperature)
         do {
             return try JSONEncoder().encode(request)
         } catch {
@@ -232,50 +190,5 @@ public struct GatewayResponder: Responder {
     private func failure(_ message: String, status: Int?, retryAfter: Duration? = nil) -> BotError {
         BotError(.responder, "gateway: " + Redaction.apply([configuration.apiKey], to: message), httpStatus: status,
                  retryAfter: retryAfter)
-    }
-}
-
-/// Why one attempt failed, and whether another may succeed.
-enum GatewayAttemptFailure: Error, Sendable {
-    case http(status: Int, body: Data, retryAfter: Duration?)
-    case transport(HTTPClientError)
-    case timeout(Duration)
-    case malformed(String)
-    /// An `error` object inside a 200 answer or a stream.
-    case inBand(String)
-    case empty
-
-    var status: Int? {
-        if case .http(let status, _, _) = self { return status }
-        return nil
-    }
-
-    var retryAfter: Duration? {
-        if case .http(_, _, let retryAfter) = self { return retryAfter }
-        return nil
-    }
-
-    var isRetryable: Bool {
-        switch self {
-        case .http(let status, _, _): return status == 429 || status == 408 || status >= 500
-        case .transport, .empty, .inBand: return true
-        case .timeout, .malformed: return false
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .http(let status, let body, _):
-            let decoded = (try? JSONDecoder().decode(GatewayErrorBody.self, from: body))?.text
-            if let decoded, !decoded.isEmpty { return decoded }
-            let excerpt = String(decoding: body.prefix(200), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            return excerpt.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(excerpt)"
-        case .transport(let error): return error.description
-        case .timeout(let limit): return "no answer within \(limit)"
-        case .malformed(let detail): return detail
-        case .inBand(let message): return message
-        case .empty: return "the gateway returned an empty answer"
-        }
     }
 }

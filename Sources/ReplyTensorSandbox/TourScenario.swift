@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 17)
+        world.transcript.plan(sections: 18)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -44,18 +44,10 @@ public struct TourScenario {
             summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
         }
 
-        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
-        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
-            await top.axon.setResponder(SandboxSubnet.failing)
-            let text = "@ReplyTensorBot is the subnet still answering?"
-            let failover = try await telegram.inject(text: text, from: alice, in: group)
-            answered.append(("a mention is answered while the top miner fails", failover))
-            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
-            let by = world.transcript.answeredBy(text: text) ?? "nobody"
-            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
-                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
-            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
-        }
+        try await playUpdateIDReset(in: world, group: group, users: (alice, bob), answered: &answered,
+                                    summary: &summary)
+
+        try await playFailover(in: world, group: group, user: alice, answered: &answered, summary: &summary)
 
         await world.transcript.section("Telegram: a command answered locally, without the responder")
         let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
@@ -82,6 +74,35 @@ public struct TourScenario {
         silent.append(("another bot cannot start a loop",
                        try await telegram.inject(text: "@ReplyTensorBot let's talk forever", from: otherBot, in: group)))
 
+        try await tally(answered: answered, silent: silent, in: world, summary: &summary)
+        try await DiscordTourScenario().play(in: world, summary: &summary)
+        return summary
+    }
+
+    /// The subnet's top miner starts failing: the next one answers the mention.
+    private func playFailover(in world: SandboxWorld, group: TelegramEmulator.Chat, user alice: TelegramEmulator.User,
+                              answered: inout [(String, TelegramEmulator.Message)],
+                              summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
+        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
+        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
+            await top.axon.setResponder(SandboxSubnet.failing)
+            let text = "@ReplyTensorBot is the subnet still answering?"
+            let failover = try await telegram.inject(text: text, from: alice, in: group)
+            answered.append(("a mention is answered while the top miner fails", failover))
+            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
+            let by = world.transcript.answeredBy(text: text) ?? "nobody"
+            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
+                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
+            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
+        }
+    }
+
+    /// Counts every Telegram reply by the id of the message it answers: once for each answered one, never for the
+    /// silent ones; no rate rule broken.
+    private func tally(answered: [(String, TelegramEmulator.Message)], silent: [(String, TelegramEmulator.Message)],
+                       in world: SandboxWorld, summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
         // Let stragglers arrive: an unexpected reply would show up now.
         try await Task.sleep(for: .milliseconds(1500))
         for (description, message) in answered {
@@ -102,7 +123,27 @@ public struct TourScenario {
         }
         let violations = await telegram.violations.total
         summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
-        try await DiscordTourScenario().play(in: world, summary: &summary)
-        return summary
+    }
+
+    /// Telegram forgets the bot's update queue (a week without updates, or a move to another Bot API server) and
+    /// picks new, lower `update_id`s; the bot's stored offset is then "in the future" and answered from the head of
+    /// the queue. The bot follows the ids it receives: two mentions later, a handful of `getUpdates`, not a loop.
+    private func playUpdateIDReset(in world: SandboxWorld, group: TelegramEmulator.Chat,
+                                   users: (TelegramEmulator.User, TelegramEmulator.User),
+                                   answered: inout [(String, TelegramEmulator.Message)],
+                                   summary: inout SandboxSummary) async throws {
+        let telegram = world.telegram
+        await world.transcript.section("Telegram: new update ids after a quiet week; the bot follows them, no hot loop")
+        let pollsBefore = await telegram.recorder.requests(path: "getUpdates").count
+        await telegram.resetUpdateIDs()
+        let first = try await telegram.inject(text: "@ReplyTensorBot are you still there?", from: users.0, in: group)
+        answered.append(("the first mention after the update-id reset is answered", first))
+        _ = await world.wait { await !telegram.replies(to: first).isEmpty }
+        let second = try await telegram.inject(text: "@ReplyTensorBot and the next one?", from: users.1, in: group)
+        answered.append(("the next mention after the update-id reset is answered", second))
+        _ = await world.wait { await !telegram.replies(to: second).isEmpty }
+        let polls = await telegram.recorder.requests(path: "getUpdates").count - pollsBefore
+        summary.expect("the update-id reset cost a handful of getUpdates calls, not a loop", polls <= 10,
+                       "\(polls) getUpdates calls")
     }
 }

@@ -34,6 +34,24 @@ struct TelegramEndToEndTests {
         #expect(await bot.waitForExit(timeout: .seconds(20)) == 0)
     }
 
+    @Test("check reads getWebhookInfo: a set webhook is a warning naming its host (never its path) and delete_webhook")
+    func checkSeesAWebhook() async throws {
+        let world = try await TelegramWorld.start()
+        defer { Task { await world.stop() } }
+        try world.writeConfig()
+        let clean = try await BotProcess.run(["check"], folder: world.folder, environment: world.environment)
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.output.contains("webhook: none"))
+        #expect(await world.telegram.recorder.requests(path: "getWebhookInfo").count == 1)
+
+        await world.telegram.setWebhook("https://hooks.example.org/telegram/secret-path-4711")
+        let hooked = try await BotProcess.run(["check"], folder: world.folder, environment: world.environment)
+        #expect(hooked.status == 0, "\(hooked.output)")
+        #expect(hooked.output.contains("a webhook is set (host hooks.example.org"))
+        #expect(hooked.output.contains("delete_webhook = true"))
+        #expect(!hooked.output.contains("secret-path-4711"))
+    }
+
     @Test("300 mentions across 30 chats: 300 replies, no Telegram rule broken, no send into an open retry_after")
     func burstOf300() async throws {
         let world = try await TelegramWorld.start()

@@ -47,6 +47,16 @@ struct ConfigurationTests {
         #expect(configuration.enabledPlugins == ["commands", "blocklist", "mention-safety"])
     }
 
+    @Test("responder.gateway.token_field: max_tokens by default, max_completion_tokens when asked, nothing else")
+    func gatewayTokenField() throws {
+        let gateway = "responder.order = [\"gateway\"]\n[responder.gateway]\nbase_url = \"http://127.0.0.1:1/v1\"\n"
+        #expect(try Fixtures.parse(gateway).responder.gateway.tokenField == "max_tokens")
+        #expect(try Fixtures.parse(gateway + "token_field = \"max_completion_tokens\"").responder.gateway.tokenField
+                    == "max_completion_tokens")
+        let problems = Fixtures.problems(gateway + "token_field = \"max_output_tokens\"")
+        #expect(problems.contains { $0.hasPrefix("responder.gateway.token_field:") })
+    }
+
     @Test("an empty file gives the documented defaults")
     func defaults() throws {
         let configuration = try Fixtures.parse("responder.order = [\"gateway\"]\nresponder.gateway.base_url = \"http://127.0.0.1:1/v1\"")

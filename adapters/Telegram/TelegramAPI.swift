@@ -53,6 +53,19 @@ struct TelegramMessage: Decodable, Sendable {
     var caption: String?
     var captionEntities: [TelegramEntity]?
     var replyToMessage: TelegramMessageBox?
+    /// Only in a forum topic's first message: the service message that created the topic.
+    var forumTopicCreated: TelegramForumTopicCreated?
+
+    /// The message this one replies to. In a forum topic, a message that replies to nothing in particular still
+    /// carries the topic's creation message as `reply_to_message` (the Bot API server fills in an implicit reply to
+    /// the topic's first message); that one is no reply: it has no text, and in a topic the bot created it is the
+    /// bot's, which would make every message of the topic a reply to the bot.
+    var explicitReply: TelegramMessage? {
+        guard let parent = replyToMessage?.message else { return nil }
+        if parent.forumTopicCreated != nil { return nil }
+        if isTopicMessage == true, let threadID = messageThreadId, parent.messageId == threadID { return nil }
+        return parent
+    }
 
     /// The text or, for media, the caption, with its entities.
     var body: (text: String, entities: [TelegramEntity])? {
@@ -60,6 +73,11 @@ struct TelegramMessage: Decodable, Sendable {
         if let caption { return (caption, captionEntities ?? []) }
         return nil
     }
+}
+
+/// `forum_topic_created`: only its presence matters here.
+struct TelegramForumTopicCreated: Decodable, Sendable {
+    var name: String?
 }
 
 /// Holds a nested message (a struct cannot contain itself). Immutable, hence `Sendable`.
@@ -135,12 +153,16 @@ public struct TelegramBotInfo: Sendable, Hashable {
     /// False while privacy mode is on: plain @mentions in groups may then never reach the bot.
     public var canReadAllGroupMessages: Bool
 
-    /// A warning for `check` when privacy mode is on, `nil` otherwise.
+    /// A warning for `check` when privacy mode is on, `nil` otherwise. It says what BotFather says (/setprivacy:
+    /// "'Enable' - your bot will only receive messages that either start with the '/' symbol or mention the bot by
+    /// username"): mentions by username do arrive; what does not is the rest of the group's conversation.
     public var privacyWarning: String? {
         guard !canReadAllGroupMessages else { return nil }
-        return "Telegram privacy mode is on for @\(username): in groups the bot only receives commands and replies "
-            + "to its messages, so plain @mentions may never arrive. Disable it with BotFather (/setprivacy → "
-            + "Disable) and re-add the bot to its groups, or make the bot a group admin."
+        return "Telegram privacy mode is on for @\(username): in groups the bot receives only messages that start "
+            + "with '/' or mention @\(username) by username, and replies to its own messages. Those are what it "
+            + "answers, so mentions, commands and replies work; other group messages never reach it. To let it "
+            + "receive every group message, disable privacy mode with BotFather (/setprivacy → Disable), then "
+            + "remove the bot from each group and add it again."
     }
 }
 

@@ -10,7 +10,8 @@ import ReplyTensorHTTP
 /// per chat only. Everything the engine keeps per chat uses the bare `message_id`: `platformMessageID`,
 /// `replyTo.id` and the id `post` returns (the engine's conversation log is keyed by chat id + message id, so a
 /// reply to the bot's reply finds it).
-/// Cursor: one scope, `offset` (last seen `update_id` + 1, covering ignored and malformed updates too).
+/// Cursor: one scope, `offset` (last received `update_id` + 1, covering ignored and malformed updates too; it moves
+/// down when Telegram's update ids were reset, see `TelegramOffset`).
 /// Chat migrations (a group upgraded to a supergroup) are kept in the adapter state as `migrated.<old id>`.
 public actor TelegramAdapter: PlatformAdapter {
     public nonisolated let platform: Platform = .telegram
@@ -22,6 +23,8 @@ public actor TelegramAdapter: PlatformAdapter {
     private var logger: Logger
     private let lanes = TelegramChatLanes()
     private var bot: TelegramBotInfo?
+    /// The offset the last update-id reset moved to (logged once).
+    private var announcedReset: Int64?
 
     /// Cursor scope of the update offset.
     public static let offsetCursor = "offset"
@@ -62,6 +65,14 @@ public actor TelegramAdapter: PlatformAdapter {
         return info
     }
 
+    /// Calls `getWebhookInfo`, for `replytensor check`: a set webhook makes every `getUpdates` answer 409.
+    public func webhookInfo() async throws -> TelegramWebhookInfo {
+        let answer = try await client.call("getWebhookInfo", TelegramEmptyRequest(), as: TelegramWebhookInfoAnswer.self)
+            .get(method: "getWebhookInfo", scope: "global", tokenSource: configuration.tokenSource)
+        return TelegramWebhookInfo(url: answer.url ?? "", pendingUpdateCount: answer.pendingUpdateCount ?? 0,
+                                   lastErrorMessage: answer.lastErrorMessage.map(client.scrub))
+    }
+
     /// `getMe` as a `BotIdentity`; `extras["can_read_all_group_messages"]` is `"true"` or `"false"` (privacy mode).
     public func identity() async throws -> BotIdentity {
         let info = try await verify()
@@ -78,38 +89,56 @@ public actor TelegramAdapter: PlatformAdapter {
 
     // MARK: Polling
 
-    /// One `getUpdates` long poll from `cursors["offset"]`. The page's `offset` cursor moves past every update
-    /// received (addressed, ignored or malformed); a malformed answer as a whole leaves the cursor where it was.
+    /// One `getUpdates` long poll from `cursors["offset"]`. The next offset is one past the highest update id
+    /// received (addressed, ignored or malformed), also when that is below the stored offset: Telegram's update ids
+    /// were reset (see `TelegramOffset`). A page that moves nothing — an empty or unreadable answer — is followed by
+    /// the next poll only `idlePollInterval` after this one started, never at once.
     public func poll(cursors: [String: String]) async throws -> PollPage {
         let bot = try await knownBot()
-        let offset = cursors[Self.offsetCursor].flatMap { Int64($0) }
-        let response = try await getUpdates(offset: offset, retryAfterWebhookDeletion: true)
-        var page = PollPage(nextPollDelay: .zero)
+        let started = ContinuousClock.now
+        var offset = TelegramOffset(stored: cursors[Self.offsetCursor].flatMap { Int64($0) })
+        let response = try await getUpdates(offset: offset.stored, retryAfterWebhookDeletion: true)
+        var page = PollPage()
         var reader = client.updatesReader()
-        guard let envelope = client.readUpdates(response, with: &reader) else {
-            return PollPage(rejected: reader.rejected, nextPollDelay: .seconds(1))
-        }
-        guard envelope.ok, let slots = envelope.result else {
-            throw BotError(.decoding, "getUpdates answered ok=\(envelope.ok) without a result", platform: .telegram)
-        }
-        let addressing = TelegramAddressing(botID: bot.id, botUsername: bot.username)
-        var highest = offset.map { $0 &- 1 }
-        for slot in slots {
-            switch slot {
-            case .update(let update):
-                highest = max(highest ?? update.updateId, update.updateId)
-                guard let message = update.message ?? update.editedMessage else { continue }
-                if let inbound = inbound(message, addressing: addressing) { page.messages.append(inbound) }
-            case .invalid(let updateID, let reason):
-                if let updateID { highest = max(highest ?? updateID, updateID) }
-                reader.skip(id: updateID.map(String.init), reason: reason)
+        if let envelope = client.readUpdates(response, with: &reader) {
+            guard envelope.ok, let slots = envelope.result else {
+                throw BotError(.decoding, "getUpdates answered ok=\(envelope.ok) without a result", platform: .telegram)
+            }
+            let addressing = TelegramAddressing(botID: bot.id, botUsername: bot.username)
+            for slot in slots {
+                switch slot {
+                case .update(let update):
+                    offset.received(update.updateId)
+                    guard let message = update.message ?? update.editedMessage else { continue }
+                    if let inbound = inbound(message, addressing: addressing) { page.messages.append(inbound) }
+                case .invalid(let updateID, let reason):
+                    if let updateID { offset.received(updateID) }
+                    reader.skip(id: updateID.map(String.init), reason: reason)
+                }
             }
         }
         page.rejected = reader.rejected
-        if let highest, highest &+ 1 > (offset ?? Int64.min) {
-            page.cursorUpdates[Self.offsetCursor] = String(highest &+ 1)
+        if offset.isReset { noteReset(offset) }
+        if let next = offset.next {
+            page.cursorUpdates[Self.offsetCursor] = String(next)
+        } else {
+            page.nextPollDelay = max(.zero, Self.idlePollInterval - started.duration(to: .now))
         }
         return page
+    }
+
+    /// The shortest time from one poll's start to the next when a page moved nothing. Longer than the Bot API
+    /// server's 0.5 s window in which a repeated offset gets `limit = 1`.
+    public static let idlePollInterval: Duration = .seconds(1)
+
+    /// Logs an update-id reset once (a retry of the same page logs nothing new).
+    private func noteReset(_ offset: TelegramOffset) {
+        guard let next = offset.next, announcedReset != next else { return }
+        announcedReset = next
+        logger.warning("Telegram's update ids were reset (a week without updates, or another Bot API server): the offset moves down to the ids received",
+                       metadata: ["telegram.offset": "\(offset.stored ?? 0)",
+                                  "telegram.lowest_update_id": "\(offset.lowest ?? 0)",
+                                  "telegram.next_offset": "\(next)"])
     }
 
     /// `getUpdates` returning the successful raw answer; maps error answers, handling 409 (webhook, second poller).
@@ -175,7 +204,7 @@ public actor TelegramAdapter: PlatformAdapter {
         var extras = ["chat_id": chatID, "chat_type": message.chat.type, "message_id": String(message.messageId)]
         if let threadID { extras["thread_id"] = String(threadID) }
         var replyTo: MessageRef?
-        if let parent = message.replyToMessage?.message {
+        if let parent = message.explicitReply {
             replyTo = MessageRef(id: String(parent.messageId), author: author(of: parent, bot: addressing),
                                  text: parent.body?.text)
             extras["reply_to_date"] = String(parent.date)

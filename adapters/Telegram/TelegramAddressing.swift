@@ -2,7 +2,8 @@ import ReplyTensorCore
 
 /// Decides whether a message is addressed to the bot and rewrites its text into a prompt.
 ///
-/// Addressed: every private-chat message; a reply to one of the bot's messages; a `bot_command` that names the bot
+/// Addressed: every private-chat message; a reply to one of the bot's messages (not the implicit reply to a forum
+/// topic's creation message, see `TelegramMessage.explicitReply`); a `bot_command` that names the bot
 /// (`/help@bot`; in private chats `/help` too); a `mention` entity equal to `@botusername` (case-insensitive); a
 /// `text_mention` of the bot. Captions and `caption_entities` count like texts. Entity offsets are UTF-16 code
 /// units, so all cutting happens on UTF-16 code units, never on `Character`s.
@@ -62,7 +63,7 @@ struct TelegramAddressing: Sendable {
             }
         }
 
-        let repliesToBot = message.replyToMessage?.message.from?.id == botID
+        let repliesToBot = message.explicitReply?.from?.id == botID
         let kind: AddressKind
         if commanded {
             kind = .command

@@ -123,6 +123,8 @@ extension ReplyTensorConfiguration {
         gateway.model = gatewaySection.string("model", default: "")
         gateway.stream = gatewaySection.bool("stream", default: true)
         gateway.maxRetries = gatewaySection.int("max_retries", default: 2, range: 0...10)
+        gateway.tokenField = gatewaySection.string("token_field", default: gateway.tokenField,
+                                                   allowed: ["max_tokens", "max_completion_tokens"])
         let usesGateway = uses.contains("gateway")
         gateway.apiKey = secrets.read("api_key", in: gatewaySection, defaultEnv: "REPLYTENSOR_GATEWAY_KEY",
                                       required: false, what: "the gateway API key")

@@ -47,6 +47,8 @@ public struct ReplyTensorConfiguration: Sendable {
         public var model = ""
         public var stream = true
         public var maxRetries = 2
+        /// `token_field`: `max_tokens` or `max_completion_tokens`, the name the output-token cap is sent under.
+        public var tokenField = "max_tokens"
     }
 
     public struct Log: Sendable {

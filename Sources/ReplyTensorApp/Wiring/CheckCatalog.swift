@@ -5,7 +5,6 @@ import ReplyTensorGateway
 import ReplyTensorHTTP
 import ReplyTensorStore
 import ReplyTensorSubnet
-import TelegramPlatform
 
 /// The online checks of `replytensor check` for the enabled platforms and responders.
 public enum CheckCatalog {
@@ -13,19 +12,7 @@ public enum CheckCatalog {
         var checks: [Check] = []
         let state = InMemoryStore()
         let environment = AdapterEnvironment(http: http, state: state, logger: logger)
-        if configuration.telegram.enabled {
-            let adapter = TelegramAdapter(configuration: configuration.telegram, environment: environment)
-            checks.append(Check(name: "telegram") {
-                do {
-                    let info = try await adapter.verify()
-                    var result = Check.Result(ok: true, summary: "token accepted: @\(info.username) (id \(info.id))")
-                    if let warning = info.privacyWarning { result.warnings.append(warning) }
-                    return result
-                } catch {
-                    return Check.Result(ok: false, summary: "\(error)")
-                }
-            })
-        }
+        checks += telegramChecks(for: configuration, environment: environment)
         checks += discordChecks(for: configuration, environment: environment)
         if configuration.twitter.enabled { checks.append(twitterCheck(configuration, environment: environment)) }
         for name in configuration.responder.order where name == "gateway" {

@@ -31,6 +31,7 @@ public enum ResponderFactory {
                                     authHeader: section.authHeader == "api-key" ? .apiKey : .bearer,
                                     model: section.model, stream: section.stream,
                                     timeout: .milliseconds(Int64(configuration.responder.timeoutSeconds * 1000)),
-                                    maxRetries: section.maxRetries)
+                                    maxRetries: section.maxRetries,
+                                    tokenField: GatewayConfiguration.TokenField(rawValue: section.tokenField) ?? .maxTokens)
     }
 }

@@ -46,6 +46,14 @@ struct GatewayEmulatorRoutes: Sendable {
                 return Self.error(404, "The model `\(chatRequest.model)` does not exist or you do not have access "
                     + "to it.", type: "invalid_request_error", code: "model_not_found")
             }
+            // OpenAI's newer models refuse the older name of the output-token cap: `max_tokens` "is now deprecated in
+            // favor of `max_completion_tokens`, and is not compatible with o-series models"
+            // (https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens).
+            if let chatRequest, chatRequest.maxTokens != nil, state.rejectsMaxTokens.contains(chatRequest.model) {
+                return Self.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                    + "'max_completion_tokens' instead.", type: "invalid_request_error", code: "unsupported_parameter",
+                    param: "max_tokens")
+            }
         }
 
         if let fault = await faults.fault(for: record.path) {
@@ -76,34 +84,62 @@ struct GatewayEmulatorRoutes: Sendable {
             return Self.json(200, "{\"object\":\"list\",\"data\":[" + data.joined(separator: ",") + "]}")
         case .completions:
             guard let chatRequest else { return Self.error(400, "bad request", type: "invalid_request_error", code: nil) }
-            let (text, id) = await state.complete(chatRequest)
-            let created = Int(Date().timeIntervalSince1970)
-            if !stream {
-                let body = "{\"id\":\"\(id)\",\"object\":\"chat.completion\",\"created\":\(created),"
-                    + "\"model\":\(Self.quote(chatRequest.model)),\"choices\":[{\"index\":0,\"message\":{\"role\":"
-                    + "\"assistant\",\"content\":\(Self.quote(text))},\"finish_reason\":\"stop\"}],\"usage\":"
-                    + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}"
-                return Self.json(200, body)
+            return await completion(chatRequest)
+        }
+    }
+
+    /// The answer to a valid request: JSON, or server-sent events ending in `data: [DONE]` — unless the emulator
+    /// plays a gateway that ignores `stream` (JSON anyway) or a stream that breaks off with an error event.
+    private func completion(_ chatRequest: GatewayEmulator.ChatRequest) async -> Response {
+        let (text, id) = await state.complete(chatRequest)
+        let style = await state.style
+        let created = Int(Date().timeIntervalSince1970)
+        let model = Self.quote(chatRequest.model)
+        if !chatRequest.stream || style.ignoresStream {
+            let body = "{\"id\":\"\(id)\",\"object\":\"chat.completion\",\"created\":\(created),"
+                + "\"model\":\(model),\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\(Self.content(text, parts: style.contentParts))},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}"
+            return Self.json(200, body)
+        }
+        func chunk(_ delta: String, finish: String?) -> String {
+            "data: {\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":"
+                + "\(model),\"choices\":[{\"index\":0,\"delta\":{\(delta)},"
+                + "\"finish_reason\":\(finish.map { "\"\($0)\"" } ?? "null")}]}\n\n"
+        }
+        var events = [": keep-alive\n\n", chunk("\"role\":\"assistant\",\"content\":\"\"", finish: nil)]
+        var pieces: [String] = []
+        var piece = ""
+        for character in text {
+            piece.append(character)
+            if piece.count >= 8 {
+                pieces.append(piece)
+                piece = ""
             }
-            func chunk(_ delta: String, finish: String?) -> String {
-                "data: {\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":"
-                    + "\(Self.quote(chatRequest.model)),\"choices\":[{\"index\":0,\"delta\":{\(delta)},"
-                    + "\"finish_reason\":\(finish.map { "\"\($0)\"" } ?? "null")}]}\n\n"
+        }
+        if !piece.isEmpty { pieces.append(piece) }
+        let streamError = await state.takeStreamError()
+        for (index, piece) in pieces.enumerated() {
+            // A stream that fails breaks off after its first piece.
+            if let streamError, index > 0 {
+                events.append("data: " + streamError + "\n\n")
+                return Self.sse(events, delay: await state.chunkDelay)
             }
-            var events = [": keep-alive\n\n", chunk("\"role\":\"assistant\",\"content\":\"\"", finish: nil)]
-            var piece = ""
-            for character in text {
-                piece.append(character)
-                if piece.count >= 8 {
-                    events.append(chunk("\"content\":\(Self.quote(piece))", finish: nil))
-                    piece = ""
-                }
-            }
-            if !piece.isEmpty { events.append(chunk("\"content\":\(Self.quote(piece))", finish: nil)) }
+            events.append(chunk("\"content\":\(Self.content(piece, parts: style.contentParts))", finish: nil))
+        }
+        if let streamError { events.append("data: " + streamError + "\n\n") } else {
             events.append(chunk("", finish: "stop"))
             events.append("data: [DONE]\n\n")
-            return Self.sse(events, delay: await state.chunkDelay)
         }
+        return Self.sse(events, delay: await state.chunkDelay)
+    }
+
+    /// `content` as a JSON string, or as Mistral's reasoning models send it: a thinking part, then the text part
+    /// (spring-projects/spring-ai#5019 shows `magistral-medium-2509`'s answer).
+    static func content(_ text: String, parts: Bool) -> String {
+        guard parts else { return quote(text) }
+        return "[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"Reasoning traces...\"}]},"
+            + "{\"type\":\"text\",\"text\":\(quote(text))}]"
     }
 
     private struct ParseError: Error { var text: String }
@@ -128,7 +164,9 @@ struct GatewayEmulatorRoutes: Sendable {
             messages.append(.init(role: role, content: content))
         }
         let stream = (object["stream"] as? Bool) ?? false
-        return .success(.init(model: model, messages: messages, stream: stream, authStyle: authStyle))
+        return .success(.init(model: model, messages: messages, stream: stream, authStyle: authStyle,
+                              maxTokens: object["max_tokens"] as? Int,
+                              maxCompletionTokens: object["max_completion_tokens"] as? Int))
     }
 
     // MARK: Responses
@@ -136,6 +174,7 @@ struct GatewayEmulatorRoutes: Sendable {
     static func standardMessage(_ status: Int) -> String {
         switch status {
         case 401: return "Incorrect API key provided."
+        case 409: return "The request conflicts with another one in progress; please retry."
         case 429: return "Rate limit reached for requests."
         case 500: return "The server had an error while processing your request. Sorry about that!"
         case 502: return "Bad gateway."
@@ -152,9 +191,10 @@ struct GatewayEmulatorRoutes: Sendable {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
-    static func error(_ status: Int, _ message: String, type: String, code: String?) -> Response {
-        json(status, "{\"error\":{\"message\":\(quote(message)),\"type\":\(quote(type)),\"param\":null,"
-            + "\"code\":\(code.map(quote) ?? "null")}}")
+    static func error(_ status: Int, _ message: String, type: String, code: String?, param: String? = nil)
+        -> Response {
+        json(status, "{\"error\":{\"message\":\(quote(message)),\"type\":\(quote(type)),"
+            + "\"param\":\(param.map(quote) ?? "null"),\"code\":\(code.map(quote) ?? "null")}}")
     }
 
     static func json(_ status: Int, _ body: String) -> Response {

@@ -95,6 +95,8 @@ extension TelegramEmulator {
         public var caption: String?
         public var captionEntities: [Entity]?
         public var replyToMessage: MessageBox?
+        /// Only in a topic's first message, the service message that created it.
+        public var forumTopicCreated: ForumTopicCreated?
 
         /// The text, or the caption of a media message.
         public var body: String? { text ?? caption }
@@ -104,6 +106,12 @@ extension TelegramEmulator {
             copy.replyToMessage = nil
             return copy
         }
+    }
+
+    /// `ForumTopicCreated`: the content of a topic's creation message.
+    public struct ForumTopicCreated: Sendable, Hashable, Codable {
+        public var name: String
+        public var iconColor: Int
     }
 
     /// Holds a nested message; immutable, hence `Sendable`.

@@ -39,16 +39,19 @@ public final class TelegramEmulator: Sendable {
     }
 
     /// Starts an emulator on 127.0.0.1 for one bot.
-    /// - Parameter canReadAllGroupMessages: false emulates privacy mode in `getMe`.
+    /// - Parameters:
+    ///   - canReadAllGroupMessages: false emulates privacy mode in `getMe`.
+    ///   - firstUpdateID: the first update's id; nil draws it at random, as a Bot API server does for a new queue,
+    ///     so two emulators (a cloud and a local server) have unrelated id spaces.
     public static func start(token: String = "7000000001:AAE-emulator-secret-token-0123456789",
                              botID: Int64 = 7_000_000_001, botUsername: String = "ReplyTensorBot",
                              botName: String = "ReplyTensor", canReadAllGroupMessages: Bool = true,
-                             faultSeed: UInt64 = 42) async throws -> TelegramEmulator {
+                             firstUpdateID: Int64? = nil, faultSeed: UInt64 = 42) async throws -> TelegramEmulator {
         var bot = User(id: botID, isBot: true, firstName: botName, username: botUsername)
         bot.canJoinGroups = true
         bot.canReadAllGroupMessages = canReadAllGroupMessages
         bot.supportsInlineQueries = false
-        let state = TelegramEmulatorState(token: token, bot: bot)
+        let state = TelegramEmulatorState(token: token, bot: bot, firstUpdateID: firstUpdateID)
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = TelegramEmulatorRoutes(state: state, recorder: recorder, faults: faults)
@@ -85,8 +88,12 @@ public final class TelegramEmulator: Sendable {
         await state.addChannel(title: title, username: username)
     }
 
-    /// Creates a forum topic and returns its `message_thread_id`.
-    public func addTopic(in chat: Chat) async throws -> Int64 { try await state.addTopic(in: chat.id) }
+    /// Creates a forum topic and returns its `message_thread_id`. `createdBy` nil: the bot created it
+    /// (`createForumTopic`), so its creation message — which every message in the topic implicitly replies to — is
+    /// the bot's.
+    public func addTopic(in chat: Chat, name: String = "Topic", createdBy creator: User? = nil) async throws -> Int64 {
+        try await state.addTopic(in: chat.id, name: name, creatorID: creator?.id)
+    }
 
     /// The user blocks (or unblocks) the bot: sends to the private chat answer 403.
     public func setBlocked(_ user: User, _ blocked: Bool = true) async { await state.setBlocked(user.id, blocked) }
@@ -123,10 +130,18 @@ public final class TelegramEmulator: Sendable {
         await state.injectRaw(make)
     }
 
+    /// Telegram forgets the bot's update queue — after a week without updates, or as another Bot API server (cloud
+    /// vs local) — and picks a new starting `update_id`: `nextID`, or at random below the ids so far when nil.
+    /// Pending updates go (they wait at most 24 h anyway).
+    public func resetUpdateIDs(to nextID: Int64? = nil) async { await state.resetUpdateIDs(to: nextID) }
+
     /// Updates not yet confirmed by an offset.
     public var pendingUpdateCount: Int { get async { await state.pendingUpdateCount } }
-    /// The highest `offset` a `getUpdates` confirmed.
-    public var confirmedOffset: Int64 { get async { await state.highestConfirmedOffset } }
+    /// The id the next update gets.
+    public var nextUpdateID: Int64 { get async { await state.nextUpdateID } }
+    /// The `offset` of the last `getUpdates` that confirmed updates (one the queue could place; an offset "in the
+    /// future" confirms nothing).
+    public var confirmedOffset: Int64 { get async { await state.lastConfirmedOffset } }
     /// How many `getUpdates` overlapped an earlier one (which then got 409).
     public var conflicts: Int { get async { await state.conflicts } }
     /// How many times `deleteWebhook` was called.

@@ -7,9 +7,6 @@ struct TelegramEmulatorRoutes: Sendable {
     let recorder: RequestRecorder
     let faults: FaultPlan
 
-    /// Longest `timeout` honoured by `getUpdates`.
-    static let maxPollSeconds = 50
-
     typealias Context = EmulatorRequestContext
     typealias Params = TelegramEmulator.Params
 
@@ -95,28 +92,28 @@ struct TelegramEmulatorRoutes: Sendable {
     }
 
     /// Long polling: answers at once when updates are pending, otherwise holds the request until one arrives or
-    /// `timeout` seconds pass. A newer `getUpdates` terminates an older one with 409.
+    /// `timeout` seconds pass. A newer `getUpdates` terminates an older one with 409. What the offset confirms and
+    /// where the answer starts: `TelegramUpdateQueue`; a repeated offset: `TelegramRepeatedPollRule`.
     private func getUpdates(_ params: Params) async -> Response {
         if await state.webhookURL != nil {
             return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; "
                 + "use deleteWebhook to delete the webhook first")
         }
-        let timeout = min(Self.maxPollSeconds, max(0, Int(params["timeout"]?.int64 ?? 0)))
-        let limit = Int(params["limit"]?.int64 ?? 100)
-        let generation = await state.beginPoll(offset: params["offset"]?.int64)
+        let poll = await state.beginPoll(offset: params["offset"]?.int64, limit: params["limit"]?.int64,
+                                         timeout: params["timeout"]?.int64)
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(timeout)
+        let deadline = clock.now + .seconds(poll.timeout)
         while true {
-            switch await state.pollStep(generation: generation, limit: limit) {
+            switch await state.pollStep(poll) {
             case .updates(let updates):
-                await state.endPoll(generation: generation)
+                await state.endPoll(generation: poll.generation)
                 return Self.ok("[" + updates.joined(separator: ",") + "]")
             case .conflict:
                 return Self.error(409, "Conflict: terminated by other getUpdates request; "
                     + "make sure that only one bot instance is running")
             case .wait:
                 if clock.now >= deadline || Task.isCancelled {
-                    await state.endPoll(generation: generation)
+                    await state.endPoll(generation: poll.generation)
                     return Self.ok("[]")
                 }
                 try? await Task.sleep(for: .milliseconds(10))

@@ -40,31 +40,34 @@ actor TelegramEmulatorState {
     let token: String
     let bot: User
     private(set) var users: [Int64: User] = [:]
-    private var chats: [Int64: ChatRecord] = [:]
-    private var updates: [(id: Int64, json: String)] = []
-    private var nextUpdateID: Int64 = 100_000
+    var chats: [Int64: ChatRecord] = [:]
+    /// Pending updates (`TelegramEmulatorState+Updates`).
+    var queue: TelegramUpdateQueue
+    var repeatedPollRule = TelegramRepeatedPollRule()
     private var nextUserID: Int64 = 500_000_001
     private var nextGroupID: Int64 = 4_000_001
-    private(set) var webhookURL: String?
-    private var pollGeneration = 0
-    private var activePoll: Int?
-    private(set) var conflicts = 0
-    private(set) var deleteWebhookCalls = 0
+    var webhookURL: String?
+    var pollGeneration = 0
+    var activePoll: Int?
+    var conflicts = 0
+    var deleteWebhookCalls = 0
     private(set) var sent: [TelegramEmulator.SentMessage] = []
     private(set) var actions: [TelegramEmulator.ChatAction] = []
     private(set) var violations = TelegramEmulator.Violations()
-    private(set) var highestConfirmedOffset: Int64 = 0
+    /// The offset of the last `getUpdates` the queue accepted (it confirmed the updates below it).
+    var lastConfirmedOffset: Int64 = 0
     var rates = TelegramEmulator.Rates.telegram
     private var sendLog: [SendRecord] = []
     private var blockedUntil: [String: ContinuousClock.Instant] = [:]
     private var blockedSince: [String: ContinuousClock.Instant] = [:]
     /// What each violation was, for test failure messages.
     private(set) var violationDetails: [String] = []
-    private let clock = ContinuousClock()
+    let clock = ContinuousClock()
 
-    init(token: String, bot: User) {
+    init(token: String, bot: User, firstUpdateID: Int64?) {
         self.token = token
         self.bot = bot
+        self.queue = TelegramUpdateQueue(firstID: firstUpdateID)
     }
 
     private static let encoder: JSONEncoder = {
@@ -104,17 +107,6 @@ actor TelegramEmulatorState {
         return chat
     }
 
-    func addTopic(in chatID: Int64) throws -> Int64 {
-        guard var record = chats[chatID], record.chat.isForum == true else {
-            throw EmulatorError("chat \(chatID) is not a forum supergroup")
-        }
-        let threadID = record.nextMessageID
-        record.nextMessageID += 1
-        record.topics.insert(threadID)
-        chats[chatID] = record
-        return threadID
-    }
-
     func chat(_ id: Int64) -> Chat? { chats[id]?.chat }
 
     func setBlocked(_ chatID: Int64, _ blocked: Bool) { chats[chatID]?.blocked = blocked }
@@ -132,7 +124,7 @@ actor TelegramEmulatorState {
 
     func setWebhook(_ url: String?) { webhookURL = url }
 
-    private func nextID(_ counter: inout Int64) -> Int64 {
+    func nextID(_ counter: inout Int64) -> Int64 {
         defer { counter += 1 }
         return counter
     }
@@ -166,55 +158,13 @@ actor TelegramEmulatorState {
                 throw EmulatorError("chat \(chatID) has no message \(replyTo)")
             }
             message.replyToMessage = TelegramEmulator.MessageBox(parent.flat)
+        } else if let starter = Self.topicStarter(of: threadID, in: record) {
+            message.replyToMessage = TelegramEmulator.MessageBox(starter.flat)
         }
         record.messages[messageID] = message
         chats[chatID] = record
-        let updateID = nextID(&nextUpdateID)
-        updates.append((updateID, Self.json(TelegramEmulator.Update(updateId: updateID, message: message))))
+        queueUpdate(message)
         return message
-    }
-
-    /// Queues an update whose JSON the caller writes (for malformed input); returns its update id.
-    func injectRaw(_ make: @Sendable (Int64) -> String) -> Int64 {
-        let updateID = nextID(&nextUpdateID)
-        updates.append((updateID, make(updateID)))
-        return updateID
-    }
-
-    var pendingUpdateCount: Int { updates.count }
-
-    // MARK: getUpdates
-
-    func beginPoll(offset: Int64?) -> Int {
-        if let offset {
-            if offset < 0 {
-                let keep = Int(min(Int64(updates.count), -offset))
-                updates.removeFirst(updates.count - keep)
-            } else {
-                updates.removeAll { $0.id < offset }
-                highestConfirmedOffset = max(highestConfirmedOffset, offset)
-            }
-        }
-        if activePoll != nil { conflicts += 1 }
-        pollGeneration += 1
-        activePoll = pollGeneration
-        return pollGeneration
-    }
-
-    func pollStep(generation: Int, limit: Int) -> PollStep {
-        guard activePoll == generation else { return .conflict }
-        if updates.isEmpty { return .wait }
-        return .updates(updates.prefix(max(1, min(100, limit))).map(\.json))
-    }
-
-    func endPoll(generation: Int) {
-        if activePoll == generation { activePoll = nil }
-    }
-
-    func deleteWebhook(dropPending: Bool) {
-        deleteWebhookCalls += 1
-        webhookURL = nil
-        if dropPending { updates.removeAll() }
     }
 
     // MARK: Sending
@@ -290,7 +240,11 @@ actor TelegramEmulatorState {
             message.messageThreadId = threadID
             message.isTopicMessage = true
         }
-        if let parent { message.replyToMessage = TelegramEmulator.MessageBox(parent.flat) }
+        if let parent {
+            message.replyToMessage = TelegramEmulator.MessageBox(parent.flat)
+        } else if record.chat.isForum == true, let starter = Self.topicStarter(of: threadID, in: record) {
+            message.replyToMessage = TelegramEmulator.MessageBox(starter.flat)
+        }
         record.messages[messageID] = message
         chats[record.chat.id] = record
         let linkPreview = params["link_preview_options"]?.object?["is_disabled"]?.bool

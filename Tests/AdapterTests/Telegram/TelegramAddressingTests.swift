@@ -228,10 +228,21 @@ struct TelegramAddressingTests {
         }
     }
 
-    @Test func emptyPageKeepsTheCursor() async throws {
+    @Test func emptyPageKeepsTheCursorAndWaitsBeforeTheNextPoll() async throws {
         let page = try await Self.poll(#"{"ok":true,"result":[]}"#, cursors: ["offset": "77"])
         #expect(page.cursorUpdates.isEmpty || page.cursorUpdates["offset"] == "77")
         #expect(page.messages.isEmpty)
+        #expect(page.nextPollDelay > .zero)
+    }
+
+    @Test func updateIdsBelowTheOffsetMoveTheCursorDown() async throws {
+        let page = try await Self.poll(Self.page([
+            Self.message(id: 1, chat: Self.privateChat, text: "one"),
+            Self.message(id: 2, chat: Self.privateChat, text: "two"),
+        ], firstID: 10), cursors: ["offset": "5000"])
+        #expect(page.messages.map(\.text) == ["one", "two"])
+        #expect(page.cursorUpdates["offset"] == "12")
+        #expect(page.nextPollDelay == .zero)
     }
 
     @Test func identityReportsPrivacyMode() async throws {
@@ -245,7 +256,10 @@ struct TelegramAddressingTests {
         #expect(identity.handle == "ReplyBot")
         #expect(identity.extras["can_read_all_group_messages"] == "false")
         let info = try await adapter.verify()
-        #expect(info.privacyWarning != nil)
+        // What BotFather says privacy mode does: mentions by username do arrive.
+        let warning = try #require(info.privacyWarning)
+        #expect(warning.contains("mention @ReplyBot by username"))
+        #expect(!warning.contains("never arrive") || warning.contains("other group messages never reach it"))
         let request = try #require(http.requests.first)
         #expect(request.url == "https://api.telegram.org/bot\(Self.token)/getMe")
         #expect(request.redactions.contains(Self.token))
