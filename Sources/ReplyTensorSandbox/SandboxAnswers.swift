@@ -16,6 +16,14 @@ public final class SandboxAnswers: Sendable {
 
     func setOverride(_ override: @escaping Override) { state.withLock { $0.override = override } }
 
+    /// Adds answers for some questions to the current override: `override` first, then the earlier one.
+    func addOverride(_ override: @escaping Override) {
+        state.withLock { state in
+            let earlier = state.override
+            state.override = { question in override(question) ?? earlier(question) }
+        }
+    }
+
     /// The answer a responder labelled `label` gives to `messages` (the last one is the question).
     func answer(_ messages: [String], label: String) -> String {
         let question = messages.last ?? ""

@@ -4,7 +4,8 @@ import ReplyTensorEmulators
 import TwitterPlatform
 
 /// The X part of the tour: mentions answered once in reply to the right post, a conversation continued, a long
-/// answer fitted to 280 weighted characters, a post without a mention left alone.
+/// answer fitted to 280 weighted characters, another account's handle and a link in an answer defused, a post
+/// without a mention left alone.
 public struct TwitterTourScenario {
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let x = world.twitter
@@ -39,6 +40,20 @@ public struct TwitterTourScenario {
         summary.expect("X: the long answer fits 280 weighted characters, cut at a word with an ellipsis",
                        WeightedLength.measure(fitted) <= 280 && fitted.hasSuffix("…"),
                        "weighted \(WeightedLength.measure(fitted))")
+
+        await world.transcript.section("X: an answer naming other accounts and a link is defused; the asker's handle stays")
+        let carol = await x.addUser(username: "carol_x", name: "Carol")
+        world.answers.addOverride { question in
+            question.contains("who should I follow") ? "Thanks @carol_x! Follow @someone and read https://example.com/subnets" : nil
+        }
+        let follow = await x.post("@ReplyTensorBot who should I follow about subnets?", from: carol)
+        answered.append(("X: a question whose answer names other accounts is answered", follow))
+        _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: follow.id).isEmpty }
+        let defused = await x.replies(to: follow.id).first?.text ?? ""
+        summary.expect("X: a foreign @handle and a link in the posted answer are defused, the asker's @handle stays",
+                       defused.contains("Thanks @carol_x!") && defused.contains("Follow @\u{2060}someone")
+                           && defused.contains("hxxps://example[.]com/subnets") && !defused.contains("https://"),
+                       defused.debugDescription)
 
         await world.transcript.section("X: a post that does not mention the bot")
         let noise = await x.post("ReplyTensor answers on X now, neat", from: bob)

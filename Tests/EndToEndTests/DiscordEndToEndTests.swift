@@ -57,8 +57,8 @@ struct DiscordEndToEndTests {
         let victim = await discord.addUser(username: "victim")
         let role = await discord.addRole(in: world.guild, name: "everyone-role")
         await world.gateway.setAnswer { _ in "@everyone @here <@&\(role)> <@\(victim.id)> look at this" }
-        // Without the mention-safety plugin the adapter alone must keep everyone quiet.
-        try world.writeConfig(extra: "[plugins]\nenabled = [\"commands\"]")
+        // Without the mention-safety and output plugins the adapter alone must keep everyone quiet.
+        try world.writeConfig(extra: "[plugins]\nenabled = [\"commands\"]\n[plugins.output]\nenabled = false")
         let bot = try world.startBot()
         #expect(await world.waitUntilWatching())
         let mention = try await discord.inject("<@\(discord.bot.id)> ping them", from: alice, in: channel)
@@ -155,8 +155,9 @@ struct DiscordEndToEndTests {
             request.lastUserMessage.contains("ping-pong") ? "<@\(other.id)> your turn" : "<@\(discord.bot.id)> your turn"
         }
         let otherFolder = try BotProcess.makeFolder()
-        // Mention-safety would already break the markup; without it the guards alone must stop the loop.
-        let plugins = "[plugins]\nenabled = [\"commands\"]"
+        // Mention-safety and the output policy would already break the markup; without them the guards alone must
+        // stop the loop.
+        let plugins = "[plugins]\nenabled = [\"commands\"]\n[plugins.output]\nenabled = false"
         try world.writeConfig(botExtra: "max_consecutive_replies = 2", extra: plugins)
         try world.writeConfig(folder: otherFolder, tokenEnv: "E2E_OTHER_TOKEN", botExtra: "max_consecutive_replies = 2",
                               extra: plugins)

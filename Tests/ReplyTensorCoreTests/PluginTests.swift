@@ -52,7 +52,7 @@ struct PluginTests {
         let plugins = try registry.make(["commands", "mention-safety"]) {
             PluginSetup(botName: "B", persona: "P", options: $0 == "blocklist" ? ["users": .strings(["x"])] : [:])
         }
-        #expect(plugins.map(\.name) == ["persona", "commands", "mention-safety"])
+        #expect(plugins.map(\.name) == ["persona", "commands", "mention-safety", "output"])
         #expect(throws: BotError.self) { try registry.make(["nope"]) { _ in PluginSetup(botName: "B", persona: "P") } }
     }
 

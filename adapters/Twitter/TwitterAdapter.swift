@@ -55,7 +55,8 @@ public actor TwitterAdapter: PlatformAdapter {
         self.rules = PlatformRules(
             length: WeightedLength.rule, overflow: configuration.threadReplies ? .split : .truncate,
             maxParts: configuration.threadReplies ? configuration.maxThreadParts : 1, typingInterval: nil,
-            sendRules: [], idempotentPost: false)
+            sendRules: [], idempotentPost: false,
+            output: OutputAllowances(links: configuration.allowLinks, mentions: configuration.allowMentions))
     }
 
     /// OAuth 2.0 refreshes made by this adapter (0 with OAuth 1.0a).

@@ -41,6 +41,11 @@ public struct TwitterConfiguration: PlatformSettings {
     public var overlapSeconds: Double
     /// The shortest derived interval between polls.
     public var minimumPollInterval: Double
+    /// `allow_mentions`: keep `@handles` other than the author answered. Off by default: a model-written handle
+    /// notifies someone who never asked, which X's automation rules forbid for programmatic posts.
+    public var allowMentions = false
+    /// `allow_links`: keep links clickable. Off by default: links are defused (`example[.]com`, `hxxps://`).
+    public var allowLinks = false
     /// Names of the settings the secrets came from, for error messages.
     public var credentialSource: String
     /// Secrets of the other `auth` that were read all the same (their variables were set): redacted too.
@@ -80,6 +85,8 @@ public struct TwitterConfiguration: PlatformSettings {
         configuration.backfillOnFirstRun = settings.bool("backfill_on_first_run",
                                                          default: configuration.backfillOnFirstRun)
         configuration.reconcilePosting = settings.bool("reconcile_posting", default: configuration.reconcilePosting)
+        configuration.allowMentions = settings.bool("allow_mentions", default: configuration.allowMentions)
+        configuration.allowLinks = settings.bool("allow_links", default: configuration.allowLinks)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
         configuration.apiBase = trimmed(configuration.apiBase)
         return configuration

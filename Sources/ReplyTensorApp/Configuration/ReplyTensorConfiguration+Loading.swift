@@ -160,6 +160,18 @@ extension ReplyTensorConfiguration {
             }
             pluginOptions[name] = values
         }
+        for name in enabledPlugins where registry.enabledByDefault.contains(name)
+            && pluginOptions[name]?["enabled"] == .bool(false) {
+            section.problems.add("plugins.\(name).enabled: false, but plugins.enabled names \"\(name)\"")
+        }
+        // Build the plugins once, so that their own checks (a deny pattern that does not compile) are
+        // configuration errors now rather than at start.
+        guard enabledPlugins.allSatisfy({ registry.factories[$0] != nil }) else { return }
+        do {
+            _ = try registry.make(enabledPlugins, setup: pluginSetup)
+        } catch {
+            section.problems.add((error as? BotError)?.message ?? "\(error)")
+        }
     }
 
     mutating func readLog(_ section: ConfigSection) {

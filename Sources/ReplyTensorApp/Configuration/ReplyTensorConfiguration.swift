@@ -73,6 +73,15 @@ public struct ReplyTensorConfiguration: Sendable {
     public var twitter = TwitterConfiguration.defaults
     public var enabledPlugins = ["commands", "blocklist", "mention-safety"]
     public var pluginOptions: [String: [String: PluginOption]] = [:]
+
+    /// The plugins that run, in order: `persona`, the enabled ones, then those on by default (`output`) unless
+    /// their section switches them off.
+    public var activePlugins: [String] { PluginRegistry.builtIn.resolve(enabledPlugins, setup: pluginSetup) }
+
+    /// What the factory of plugin `name` gets: the bot's name and persona, and `[plugins.<name>]`.
+    func pluginSetup(_ name: String) -> PluginSetup {
+        PluginSetup(botName: bot.name, persona: bot.persona, options: pluginOptions[name] ?? [:], plugin: name)
+    }
     public var log = Log()
     public var metrics = Metrics()
     public var httpProxy = ""

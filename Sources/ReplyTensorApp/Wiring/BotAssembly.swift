@@ -21,10 +21,7 @@ public struct BotAssembly: Sendable {
             AdapterEnvironment(http: client(platform.rawValue), state: store, logger: logger)
         }
         let responder = try ResponderFactory.make(configuration, http: client("responder"), store: store, logger: logger)
-        let plugins = try PluginRegistry.builtIn.make(configuration.enabledPlugins) { name in
-            PluginSetup(botName: configuration.bot.name, persona: configuration.bot.persona,
-                        options: configuration.pluginOptions[name] ?? [:])
-        }
+        let plugins = try PluginRegistry.builtIn.make(configuration.enabledPlugins, setup: configuration.pluginSetup)
         var observe = observer
         if let metrics {
             observe = { event in

@@ -21,7 +21,7 @@ struct CheckCommand: AsyncParsableCommand {
         Console.out("  platforms: \(configuration.enabledPlatforms.isEmpty ? "none enabled" : configuration.enabledPlatforms.map(\.rawValue).joined(separator: ", "))")
         Console.out("  responders: \(configuration.responder.order.joined(separator: " → "))")
         Console.out("  store: \(configuration.bot.store.path)")
-        Console.out("  plugins: \(configuration.enabledPlugins.joined(separator: ", "))")
+        Console.out("  plugins: \(configuration.activePlugins.joined(separator: ", "))")
         if offline { return }
         var logger = Logger(label: "replytensor.check")
         logger.logLevel = .critical

@@ -48,29 +48,16 @@ struct MentionProcessor: Sendable {
             fromBot: false, text: message.text, at: message.createdAt))
 
         let completion: Completion?
-        let answer: String
         if let directAnswer {
             completion = Completion(text: directAnswer, backend: "local", source: "plugin")
-            answer = directAnswer
         } else {
-            do {
-                let result = try await respond(to: message, adapter: adapter, identity: identity)
-                completion = result
-                answer = result.text
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                if Task.isCancelled { throw CancellationError() }
-                let reason = "responder: \(error)"
-                logger.warning("responder failed", metadata: ["error": "\(error)"])
-                try await store.finish(message.key, state: .failed, reason: reason, at: now())
-                observer(.failed(message, reason: reason))
-                return
-            }
+            completion = try await respondOrFail(message, adapter: adapter, identity: identity, logger: logger)
+            if completion == nil { return }
         }
-        var shaped = answer
-        for plugin in plugins { shaped = plugin.shape(reply: shaped, for: message) }
         let rules = adapter.rules
+        let replyContext = ReplyContext(allowances: rules.output)
+        var shaped = completion?.text ?? ""
+        for plugin in plugins { shaped = plugin.shape(reply: shaped, for: message, context: replyContext) }
         let parts = ReplyFitter.fit(shaped, rule: rules.length, overflow: rules.overflow, maxParts: rules.maxParts)
         guard !parts.isEmpty else {
             try await store.finish(message.key, state: .failed, reason: "responder: empty answer", at: now())
@@ -252,6 +239,43 @@ struct MentionProcessor: Sendable {
         observer(.skipped(message, reason: reason))
     }
 
+    /// The responder chain's answer, or nil once the mention is recorded as failed: `responder: …`, or the reason of
+    /// the plugins' review (`policy.denied`) when every answer given was denied.
+    func respondOrFail(_ message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity,
+                       logger: Logger) async throws -> Completion? {
+        do {
+            return try await respond(to: message, adapter: adapter, identity: identity)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            let reason: String
+            if let denied = error as? AnswerDenied {
+                reason = denied.reason
+                logger.warning("no acceptable answer: the output policy denied it",
+                               metadata: ["reason": "\(denied.reason)", "details": "\(denied.details.joined(separator: "; "))"])
+            } else {
+                reason = "responder: \(error)"
+                logger.warning("responder failed", metadata: ["error": "\(error)"])
+            }
+            try await store.finish(message.key, state: .failed, reason: reason, at: now())
+            observer(.failed(message, reason: reason))
+            return nil
+        }
+    }
+
+    /// The plugins' `review` hooks, in order: the first denial wins.
+    func review(for message: InboundMessage) -> AnswerReview {
+        let plugins = self.plugins
+        return { answer in
+            for plugin in plugins {
+                let verdict = plugin.review(answer, for: message)
+                if verdict != .accept { return verdict }
+            }
+            return .accept
+        }
+    }
+
     /// The conversation (oldest first), the responder call under a deadline, typing while it works.
     func respond(to message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws -> Completion {
         var prompt = Prompt(persona: configuration.persona,
@@ -261,6 +285,7 @@ struct MentionProcessor: Sendable {
         for plugin in plugins { prompt = plugin.shape(prompt, for: message) }
         let prepared = prompt
         let responder = self.responder
+        let review = self.review(for: message)
         return try await withThrowingTaskGroup(of: Completion?.self) { group in
             if let interval = adapter.rules.typingInterval {
                 group.addTask {
@@ -278,7 +303,7 @@ struct MentionProcessor: Sendable {
                 let completion = try await withDeadline(deadline, clock: clock, onTimeout: {
                     BotError(.responder, "no answer within \(deadline)")
                 }) {
-                    try await responder.respond(to: prepared)
+                    try await responder.respond(to: prepared, review: review)
                 }
                 let trimmed = completion.text.trimmingWhitespace()
                 guard !trimmed.isEmpty else { throw BotError(.responder, "empty answer from \(completion.backend)") }

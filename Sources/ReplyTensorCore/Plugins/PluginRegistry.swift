@@ -1,49 +1,24 @@
-/// Values a plugin's configuration section may hold.
-public enum PluginOption: Sendable, Hashable {
-    case string(String)
-    case int(Int)
-    case bool(Bool)
-    case strings([String])
-}
-
-/// What a plugin factory gets: the bot's name, persona and the plugin's own `[plugins.<name>]` section.
-public struct PluginSetup: Sendable {
-    public var botName: String
-    public var persona: String
-    public var options: [String: PluginOption]
-
-    public init(botName: String, persona: String, options: [String: PluginOption] = [:]) {
-        self.botName = botName
-        self.persona = persona
-        self.options = options
-    }
-
-    public func strings(_ key: String) -> [String] {
-        if case .strings(let values) = options[key] { return values }
-        return []
-    }
-
-    public func string(_ key: String) -> String? {
-        if case .string(let value) = options[key] { return value }
-        return nil
-    }
-}
-
 /// Plugins by name, as `[plugins] enabled` names them. Third-party plugins register the same way.
 public struct PluginRegistry: Sendable {
     public typealias Factory = @Sendable (PluginSetup) throws -> any Plugin
     public private(set) var factories: [String: Factory] = [:]
     /// The option keys each plugin accepts in its section (unknown keys are configuration errors).
     public private(set) var optionKeys: [String: Set<String>] = [:]
+    /// The plugins that run without being named in `[plugins] enabled`, in the order they were registered.
+    public private(set) var enabledByDefault: [String] = []
 
     public init() {}
 
-    public mutating func register(_ name: String, options: Set<String> = [], factory: @escaping Factory) {
+    /// Registers a plugin. A plugin `enabledByDefault` runs unless its section says `enabled = false` (a key every
+    /// such plugin accepts).
+    public mutating func register(_ name: String, options: Set<String> = [], enabledByDefault: Bool = false,
+                                  factory: @escaping Factory) {
         factories[name] = factory
-        optionKeys[name] = options
+        optionKeys[name] = enabledByDefault ? options.union(["enabled"]) : options
+        if enabledByDefault, !self.enabledByDefault.contains(name) { self.enabledByDefault.append(name) }
     }
 
-    /// The built-ins: `commands`, `blocklist`, `mention-safety`, `persona`.
+    /// The built-ins: `commands`, `blocklist`, `mention-safety`, `persona`, and `output` (on by default).
     public static var builtIn: PluginRegistry {
         var registry = PluginRegistry()
         registry.register("commands", options: ["about"]) { CommandsPlugin(botName: $0.botName, about: $0.string("about")) }
@@ -52,20 +27,32 @@ public struct PluginRegistry: Sendable {
         }
         registry.register("mention-safety") { _ in MentionSafetyPlugin() }
         registry.register("persona") { PersonaPlugin(persona: $0.persona) }
+        registry.register("output", options: OutputPolicyPlugin.optionKeys, enabledByDefault: true) {
+            try OutputPolicyPlugin(setup: $0)
+        }
         return registry
     }
 
-    /// Builds the named plugins in order. The persona plugin is always included (first).
+    /// The plugins that run, in order: `persona` first, then `names`, then each plugin on by default that `names`
+    /// leaves out. A plugin on by default whose section says `enabled = false` does not run, named or not.
+    public func resolve(_ names: [String], setup: (String) -> PluginSetup) -> [String] {
+        var resolved: [String] = []
+        for name in ["persona"] + names + enabledByDefault where !resolved.contains(name) {
+            if enabledByDefault.contains(name), setup(name).options["enabled"] == .bool(false) { continue }
+            resolved.append(name)
+        }
+        return resolved
+    }
+
+    /// Builds the plugins that run (see `resolve`), in order.
     public func make(_ names: [String], setup: (String) -> PluginSetup) throws -> [any Plugin] {
-        var plugins: [any Plugin] = []
-        var seen: Set<String> = []
-        for name in ["persona"] + names where !seen.contains(name) {
-            seen.insert(name)
+        try resolve(names, setup: setup).map { name in
             guard let factory = factories[name] else {
                 throw BotError(.config, "unknown plugin \"\(name)\"; known: \(factories.keys.sorted().joined(separator: ", "))")
             }
-            plugins.append(try factory(setup(name)))
+            var named = setup(name)
+            named.plugin = name
+            return try factory(named)
         }
-        return plugins
     }
 }

@@ -55,14 +55,17 @@ public struct PlatformRules: Sendable {
     public var sendRules: [SendRule]
     /// True when a post carries an idempotency key the platform honours, so a resend after a crash is safe.
     public var idempotentPost: Bool
+    /// What answers may carry untouched (links, other people's `@handles`); nothing by default.
+    public var output: OutputAllowances
 
     public init(length: LengthRule, overflow: Overflow = .split, maxParts: Int = 4, typingInterval: Duration? = nil,
-                sendRules: [SendRule] = [], idempotentPost: Bool = false) {
+                sendRules: [SendRule] = [], idempotentPost: Bool = false, output: OutputAllowances = .none) {
         self.length = length
         self.overflow = overflow
         self.maxParts = maxParts
         self.typingInterval = typingInterval
         self.sendRules = sendRules
         self.idempotentPost = idempotentPost
+        self.output = output
     }
 }

@@ -3,4 +3,20 @@ public protocol Responder: Sendable {
     /// The name used in `responder.order` and in transcripts.
     var name: String { get }
     func respond(to prompt: Prompt) async throws -> Completion
+    /// An answer that `review` accepts. A denied answer is this responder's failure: it throws `AnswerDenied`.
+    /// `ResponderChain` asks its next responder instead.
+    func respond(to prompt: Prompt, review: AnswerReview) async throws -> Completion
+}
+
+/// Judges an answer's text before it is accepted (the plugins' `review` hooks, in order).
+public typealias AnswerReview = @Sendable (String) -> AnswerVerdict
+
+extension Responder {
+    public func respond(to prompt: Prompt, review: AnswerReview) async throws -> Completion {
+        let completion = try await respond(to: prompt)
+        if case .deny(let reason, let detail) = review(completion.text) {
+            throw AnswerDenied(reason: reason, details: ["\(name): \(reason) (\(detail))"])
+        }
+        return completion
+    }
 }
