@@ -40,7 +40,9 @@ public enum SubnetWiring {
             taskName: section.taskName.isEmpty ? nil : section.taskName,
             minersPerQuery: section.minersPerQuery, allowPrivateAxons: section.allowPrivateAxons,
             timeout: .milliseconds(Int64(configuration.responder.timeoutSeconds * 1000)),
-            metagraphRefresh: .milliseconds(Int64(section.metagraphRefreshSeconds * 1000)))
+            metagraphRefresh: .milliseconds(Int64(section.metagraphRefreshSeconds * 1000)),
+            quorum: section.quorum, answerWait: .milliseconds(section.answerWaitMilliseconds),
+            acceptSingleAnswer: section.acceptSingleAnswer)
     }
 
     static func responder(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, store: any BotStore,
