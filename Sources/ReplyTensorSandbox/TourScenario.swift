@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 17)
+        world.transcript.plan(sections: 18)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -44,17 +44,11 @@ public struct TourScenario {
             summary.expect("a reply to the bot is answered", false, "the group mention got no reply to follow up on")
         }
 
-        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
-        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
-            await top.axon.setResponder(SandboxSubnet.failing)
-            let text = "@ReplyTensorBot is the subnet still answering?"
-            let failover = try await telegram.inject(text: text, from: alice, in: group)
-            answered.append(("a mention is answered while the top miner fails", failover))
-            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
-            let by = world.transcript.answeredBy(text: text) ?? "nobody"
-            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
-                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
-            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
+        if let mention = try await hostileMinerIsOutvoted(in: world, group: group, from: bob, summary: &summary) {
+            answered.append(("the mention answered while the fastest miner spams", mention))
+        }
+        if let failover = try await goodMinerFailsOver(in: world, group: group, from: alice, summary: &summary) {
+            answered.append(("a mention is answered while the top good miner fails", failover))
         }
 
         await world.transcript.section("Telegram: a command answered locally, without the responder")
