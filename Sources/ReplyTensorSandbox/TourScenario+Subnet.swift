@@ -16,7 +16,10 @@ extension TourScenario {
         let before = await outvotedCount(of: hostile, in: world)
         let text = "@ReplyTensorBot what do validators do?"
         let mention = try await world.telegram.inject(text: text, from: user, in: group)
-        _ = await world.wait { await !world.telegram.replies(to: mention).isEmpty }
+        // The reply is on Telegram just before the engine reports who answered: wait for both.
+        _ = await world.wait {
+            await !world.telegram.replies(to: mention).isEmpty && world.transcript.answeredBy(text: text) != nil
+        }
         let reply = await world.telegram.replies(to: mention).first?.text ?? ""
         let by = world.transcript.answeredBy(text: text) ?? "nobody"
         summary.expect("the agreed answer was posted, not the fastest miner's spam",
