@@ -76,6 +76,14 @@ public struct TourScenario {
         silent.append(("another bot cannot start a loop",
                        try await telegram.inject(text: "@ReplyTensorBot let's talk forever", from: otherBot, in: group)))
 
+        try await tally(answered: answered, silent: silent, on: telegram, summary: &summary)
+        try await DiscordTourScenario().play(in: world, summary: &summary)
+        return summary
+    }
+
+    /// After the stragglers had time to arrive: each answered mention got exactly one reply, each silent one none.
+    private func tally(answered: [(String, TelegramEmulator.Message)], silent: [(String, TelegramEmulator.Message)],
+                       on telegram: TelegramEmulator, summary: inout SandboxSummary) async throws {
         // Let stragglers arrive: an unexpected reply would show up now.
         try await Task.sleep(for: .milliseconds(1500))
         for (description, message) in answered {
@@ -96,7 +104,5 @@ public struct TourScenario {
         }
         let violations = await telegram.violations.total
         summary.expect("no Telegram rate rule was broken", violations == 0, "\(violations) violations")
-        try await DiscordTourScenario().play(in: world, summary: &summary)
-        return summary
     }
 }
