@@ -14,6 +14,8 @@ public struct StatusReport {
     var platformState: [Platform: [String: String]]
     var repliesToday: Int
     var limits: PolicyLimits
+    /// The subnet miners' health and reputation, by uid.
+    var miners: [MinerLine]
 
     static let unknownListLimit = 1000
 
@@ -36,7 +38,8 @@ public struct StatusReport {
             cursors: cursors,
             platformState: platformState,
             repliesToday: try await store.countReplies(ReplyCountQuery(since: PolicyLimits.startOfUTCDay(now))),
-            limits: configuration.limits)
+            limits: configuration.limits,
+            miners: miners(in: try await store.values(for: "subnet")))
     }
 
     public func text() -> String {
@@ -73,6 +76,7 @@ public struct StatusReport {
                 lines.append("  \(key) = \(value)")
             }
         }
+        lines += minerText()
         return lines.joined(separator: "\n")
     }
 
@@ -98,6 +102,7 @@ public struct StatusReport {
                                    "until": $0.until.formatted(.iso8601), "reason": $0.reason] },
             "cursors": Dictionary(uniqueKeysWithValues: cursors.map { ($0.key.rawValue, $0.value) }),
             "platform_state": Dictionary(uniqueKeysWithValues: platformState.map { ($0.key.rawValue, $0.value) }),
+            "miners": minerObjects(),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -30,7 +30,10 @@ public struct SubnetScenario {
         let http = HTTPClientFactory.make(proxy: "")
         let subnet = SubnetResponder(
             configuration: SubnetConfiguration(netuid: 1, network: try SubtensorNetwork(subtensor.url), synapse: .streamPrompting,
-                                               minersPerQuery: 4, allowPrivateAxons: true, timeout: .seconds(3)),
+                                               minersPerQuery: 4, allowPrivateAxons: true, timeout: .seconds(3),
+                                               // One good miner among broken ones: nothing to agree with, so its lone
+                                               // answer is accepted explicitly (the tour shows the vote).
+                                               acceptSingleAnswer: true),
             keypair: botKeypair, http: http, store: world.assembly.store)
         let chain = ResponderChain([subnet, GatewayResponder(configuration: .init(
             baseURL: world.gateway.baseURL, apiKey: world.gateway.apiKey, authHeader: .bearer, model: "replytensor-emulator",

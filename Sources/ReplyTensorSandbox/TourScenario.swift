@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 19)
+        world.transcript.plan(sections: 20)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -47,7 +47,12 @@ public struct TourScenario {
         try await playUpdateIDReset(in: world, group: group, users: (alice, bob), answered: &answered,
                                     summary: &summary)
 
-        try await playFailover(in: world, group: group, user: alice, answered: &answered, summary: &summary)
+        if let mention = try await hostileMinerIsOutvoted(in: world, group: group, from: bob, summary: &summary) {
+            answered.append(("the mention answered while the fastest miner spams", mention))
+        }
+        if let failover = try await goodMinerFailsOver(in: world, group: group, from: alice, summary: &summary) {
+            answered.append(("a mention is answered while the top good miner fails", failover))
+        }
 
         await world.transcript.section("Telegram: a command answered locally, without the responder")
         let help = try await telegram.inject(text: "/help@ReplyTensorBot", from: alice, in: group)
@@ -77,25 +82,6 @@ public struct TourScenario {
         try await tally(answered: answered, silent: silent, in: world, summary: &summary)
         try await DiscordTourScenario().play(in: world, summary: &summary)
         return summary
-    }
-
-    /// The subnet's top miner starts failing: the next one answers the mention.
-    private func playFailover(in world: SandboxWorld, group: TelegramEmulator.Chat, user alice: TelegramEmulator.User,
-                              answered: inout [(String, TelegramEmulator.Message)],
-                              summary: inout SandboxSummary) async throws {
-        let telegram = world.telegram
-        await world.transcript.section("Subnet: the top miner (uid 0) starts failing; the bot fails over to the next miner")
-        if let top = world.subnet.miner("good"), let backup = world.subnet.miner("good (backup)") {
-            await top.axon.setResponder(SandboxSubnet.failing)
-            let text = "@ReplyTensorBot is the subnet still answering?"
-            let failover = try await telegram.inject(text: text, from: alice, in: group)
-            answered.append(("a mention is answered while the top miner fails", failover))
-            _ = await world.wait { world.transcript.answeredBy(text: text) != nil }
-            let by = world.transcript.answeredBy(text: text) ?? "nobody"
-            summary.expect("the next miner (uid \(backup.uid)) answered when the top miner failed",
-                           by.hasPrefix("subnet · uid \(backup.uid) "), by)
-            await top.axon.setResponder(SandboxSubnet.goodResponder(world.answers))
-        }
     }
 
     /// Counts every Telegram reply by the id of the message it answers: once for each answered one, never for the

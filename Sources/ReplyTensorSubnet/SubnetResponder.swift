@@ -6,24 +6,29 @@ import ReplyTensorHTTP
 
 /// Answers prompts from the subnet's miners: reads the metagraph (cached in the store), picks `miners_per_query`
 /// serving miners by incentive (skipping cooled-down ones), queries them in parallel with signed synapses under one
-/// deadline, returns the first acceptable answer and cancels the rest. Failures update each miner's health; when
-/// no miner answers acceptably the responder throws and the chain falls through to the next responder.
+/// deadline, collects acceptable answers until `quorum` arrived or `answer_wait_ms` passed after the first, and
+/// uses the answer the others agree with most (`AnswerAgreement`) — never simply the fastest. Every miner's verdict
+/// (chosen, agreed, outvoted, filtered, failed) goes to its health record; when no answer may be used the responder
+/// throws and the chain falls through to the next responder.
 public struct SubnetResponder: Responder {
     public let name = "subnet"
     public let configuration: SubnetConfiguration
     public let dendrite: Dendrite
     public let metagraph: MetagraphCache
     public let health: MinerHealth
-    private let logger: Logger
+    let verdicts: MinerVerdictObserver?
+    let logger: Logger
 
     public init(configuration: SubnetConfiguration, keypair: Sr25519Keypair, http: any HTTPClient,
-                store: any AdapterStateStore, logger: Logger = Logger(label: "replytensor.subnet")) {
+                store: any AdapterStateStore, logger: Logger = Logger(label: "replytensor.subnet"),
+                verdicts: MinerVerdictObserver? = nil) {
         self.configuration = configuration
         self.dendrite = Dendrite(keypair: keypair, http: http)
         self.metagraph = MetagraphCache(client: SubtensorClient(network: configuration.network, http: http),
                                         netuid: configuration.netuid, store: store,
                                         refreshInterval: configuration.metagraphRefresh)
         self.health = MinerHealth(store: store)
+        self.verdicts = verdicts
         self.logger = logger
     }
 
@@ -69,80 +74,39 @@ public struct SubnetResponder: Responder {
             throw BotError(.responder, "no serving miner on netuid \(configuration.netuid)"
                 + (skipped.isEmpty ? "" : " (skipped: \(skipped))"))
         }
-        let synapse = synapse(for: prompt)
-        let question = prompt.question
-        let timeout = configuration.timeout
-        let maxCharacters = configuration.maxAnswerCharacters
-        let dendrite = dendrite
-
-        enum Outcome: Sendable {
-            case answer(MinerCandidate, String)
-            case rejected(MinerCandidate, String)
-            case failed(MinerCandidate, DendriteError)
-            case deadline
-        }
-
-        var failures: [String] = []
-        var lastError: BotError?
-        let winner: (MinerCandidate, String)? = await withTaskGroup(of: Outcome.self) { group in
-            for miner in miners {
-                group.addTask {
-                    do {
-                        let answer = try await dendrite.query(synapse, to: miner.target, timeout: timeout)
-                        if let reason = AnswerAcceptance.reason(toReject: answer.completion, question: question,
-                                                                maxCharacters: maxCharacters) {
-                            return .rejected(miner, reason)
-                        }
-                        return .answer(miner, answer.completion)
-                    } catch let error as DendriteError {
-                        return .failed(miner, error)
-                    } catch {
-                        return .failed(miner, DendriteError(.cancelled, "\(error)", axon: miner.target.description))
-                    }
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return .deadline
-            }
-            var pending = Dictionary(miners.map { ($0.target.hotkey, $0) }, uniquingKeysWith: { first, _ in first })
-            while let next = await group.next() {
-                switch next {
-                case .answer(let miner, let text):
-                    group.cancelAll()
-                    await health.succeeded(miner.target.hotkey)
-                    return (miner, text)
-                case .rejected(let miner, let reason):
-                    pending[miner.target.hotkey] = nil
-                    failures.append("\(miner.label): \(reason)")
-                    await health.failed(miner.target.hotkey, reason: reason)
-                case .failed(let miner, let error):
-                    pending[miner.target.hotkey] = nil
-                    failures.append("\(miner.label): \(error)")
-                    lastError = BotError(error)
-                    await health.failed(miner.target.hotkey, reason: error.description)
-                case .deadline:
-                    group.cancelAll()
-                    for (hotkey, miner) in pending.sorted(by: { $0.value.uid < $1.value.uid }) {
-                        failures.append("\(miner.label): no answer within the deadline")
-                        await health.failed(hotkey, reason: "no answer within the deadline")
-                    }
-                    return nil
-                }
-                if pending.isEmpty {
-                    group.cancelAll()
-                    return nil
-                }
-            }
-            return nil
-        }
-        if let (miner, text) = winner {
-            logger.debug("subnet answer", metadata: ["subnet.uid": "\(miner.uid)"])
-            return Completion(text: text, backend: "subnet", source: miner.label, latency: ContinuousClock.now - start)
-        }
+        var collected = await collect(synapse(for: prompt), from: miners, question: prompt.question)
         try Task.checkCancellation()
-        throw BotError(.responder, "no acceptable answer from \(miners.count) miner(s): " + failures.joined(separator: "; "),
-                       httpStatus: lastError?.httpStatus)
+        // Ties go to the miner ranked first (healthy, then by incentive), never to the fastest.
+        let rank = Dictionary(miners.enumerated().map { ($1.target.hotkey, $0) }, uniquingKeysWith: { first, _ in first })
+        collected.answers.sort { rank[$0.miner.target.hotkey] ?? .max < rank[$1.miner.target.hotkey] ?? .max }
+        let decision = AnswerAgreement.decide(collected.answers.map(\.text), threshold: configuration.agreementThreshold,
+                                              acceptSingle: configuration.acceptSingleAnswer)
+        var failures = collected.failures
+        guard let chosenIndex = decision.chosen else {
+            var refusal = decision.refusal ?? "no acceptable answer"
+            if !collected.answers.isEmpty {
+                refusal += " from " + collected.answers.map(\.miner.label).joined(separator: ", ")
+                logger.notice("subnet answer not used", metadata: ["subnet.reason": "\(refusal)"])
+            }
+            failures.insert(refusal, at: 0)
+            throw BotError(.responder, "no agreed answer from \(miners.count) miner(s): " + failures.joined(separator: "; "),
+                           httpStatus: collected.lastError?.httpStatus)
+        }
+        let chosen = collected.answers[chosenIndex]
+        await record(MinerVerdict(chosen.miner, .chosen))
+        for index in decision.agreeing { await record(MinerVerdict(collected.answers[index].miner, .agreed)) }
+        for index in decision.outvoted {
+            let miner = collected.answers[index].miner
+            logger.notice("subnet answer outvoted", metadata: ["subnet.uid": "\(miner.uid)",
+                                                               "subnet.chosen_uid": "\(chosen.miner.uid)"])
+            await record(MinerVerdict(miner, .outvoted,
+                                      reason: "outvoted: the answer did not agree with the one chosen (\(chosen.miner.label))"))
+        }
+        logger.debug("subnet answer", metadata: ["subnet.uid": "\(chosen.miner.uid)",
+                                                 "subnet.answers": "\(collected.answers.count)",
+                                                 "subnet.agreeing": "\(decision.agreeing.count)"])
+        return Completion(text: chosen.text, backend: "subnet", source: chosen.miner.label,
+                          latency: ContinuousClock.now - start)
     }
 
     /// For `replytensor check`: the metagraph is readable and how many miners would be asked.

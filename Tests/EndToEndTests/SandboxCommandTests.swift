@@ -12,19 +12,23 @@ struct SandboxCommandTests {
         return try #require(object as? [String: Any])
     }
 
-    @Test("the tour answers through the local subnet, fails over between miners and ends in a passing table")
+    @Test("the tour answers through the local subnet, outvotes the hostile miner, fails over and ends in a passing table")
     func tour() async throws {
         let folder = try BotProcess.makeFolder()
         let result = try await BotProcess.run(["sandbox"], folder: folder, timeout: .seconds(120))
         #expect(result.status == 0, "\(result.output.suffix(3000))")
         #expect(result.output.contains("local subtensor (JSON-RPC) http://127.0.0.1:"))
-        for behaviour in ["good", "slow", "failing", "empty", "blacklisting"] {
+        for behaviour in ["hostile", "good", "slow", "failing", "empty", "blacklisting"] {
             #expect(result.output.contains("  \(behaviour)"), "miner \(behaviour) listed")
         }
-        #expect(result.output.contains("[subnet · uid 0 "))
+        // The hostile miner (uid 0) answers first with spam; the agreed answer of the good miners is posted.
+        #expect(!result.output.contains("[subnet · uid 0 "))
         #expect(result.output.contains("[local miner] You said: "))
-        #expect(result.output.contains("✔ the next miner (uid 1) answered when the top miner failed"))
-        #expect(result.output.contains("— [19/19] Subnet: what each miner answered the bot"))
+        #expect(result.output.contains("✔ the agreed answer was posted, not the fastest miner's spam"))
+        #expect(result.output.contains("✔ the hostile miner (uid 0) was outvoted and never chosen"))
+        #expect(result.output.contains("✔ the hostile miner's spam was never posted"))
+        #expect(result.output.contains("✔ another good miner (uid 2 or 3) answered when uid 1 failed"))
+        #expect(result.output.contains("— [20/20] Subnet: what each miner answered the bot"))
         #expect(result.output.contains("✔ the update-id reset cost a handful of getUpdates calls, not a loop"))
         #expect(result.output.contains("✔ the next mention after the update-id reset is answered exactly once"))
         #expect(!result.output.contains("✘"))

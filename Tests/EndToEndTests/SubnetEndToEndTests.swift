@@ -10,7 +10,8 @@ struct SubnetEndToEndTests {
         let subnet: LocalSubnet
         var subtensor: SubtensorEmulator { subnet.subtensor }
 
-        /// A slow, a failing (500), an empty and a good miner.
+        /// A slow, a failing (500), an empty and a good miner: one good answer, accepted explicitly
+        /// (`accept_single_answer = true`; the agreement tests cover the default).
         static func start() async throws -> World {
             World(subnet: try await LocalSubnet.start([.slow(.seconds(60)), .failing, .empty, .echoing("good miner: ")],
                                                       keySeed: 0x40))
@@ -20,7 +21,8 @@ struct SubnetEndToEndTests {
 
         func config(allowPrivate: Bool, synapse: String = "StreamPromptingSynapse") -> String {
             let section = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk", synapse: synapse,
-                                               minersPerQuery: 4, allowPrivateAxons: allowPrivate)
+                                               minersPerQuery: 4, allowPrivateAxons: allowPrivate,
+                                               acceptSingleAnswer: true)
             return """
             [bot]
             persona = "Be brief."

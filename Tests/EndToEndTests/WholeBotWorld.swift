@@ -77,8 +77,9 @@ struct WholeBotWorld {
     func writeConfig(graceSeconds: Int = 15, allowPrivateAxons: Bool = true, logLevel: String = "info") throws {
         let common = E2EConfig.common(gateway: gateway, graceSeconds: graceSeconds, order: #"["subnet", "gateway"]"#,
                                       timeoutSeconds: 4)
-        let subnetSection = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk", minersPerQuery: 2,
-                                                 allowPrivateAxons: allowPrivateAxons)
+        // Every miner is asked, so that two good answers agree even when one of them faults (quorum 3 by default).
+        let subnetSection = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk",
+                                                 minersPerQuery: subnet.axons.count, allowPrivateAxons: allowPrivateAxons)
         try E2EConfig.write(common, subnetSection, """
             [telegram]
             enabled = true

@@ -38,6 +38,22 @@ struct ConfigurationTests {
         #expect(!Fixtures.problems(subnetOnly + "task_name = 3").isEmpty)
     }
 
+    @Test("quorum, answer_wait_ms and accept_single_answer reach the subnet responder; defaults 3, 800 ms, false")
+    func subnetAgreement() throws {
+        let subnetOnly = "[responder]\norder = [\"subnet\"]\n[responder.subnet]\n"
+        let defaults = try SubnetWiring.subnetConfiguration(Fixtures.parse(subnetOnly))
+        #expect(defaults.quorum == 3 && defaults.answerWait == .milliseconds(800) && !defaults.acceptSingleAnswer)
+        let tuned = try SubnetWiring.subnetConfiguration(Fixtures.parse(
+            subnetOnly + "quorum = 5\nanswer_wait_ms = 1500\naccept_single_answer = true"))
+        #expect(tuned.quorum == 5 && tuned.answerWait == .milliseconds(1500) && tuned.acceptSingleAnswer)
+        #expect(Fixtures.problems(subnetOnly + "quorum = 0").contains { $0.hasPrefix("responder.subnet.quorum") })
+        #expect(Fixtures.problems(subnetOnly + "answer_wait_ms = \"soon\"").contains { $0.hasPrefix("responder.subnet.answer_wait_ms") })
+        #expect(Fixtures.problems(subnetOnly + "accept_single_answer = 1").contains { $0.hasPrefix("responder.subnet.accept_single_answer") })
+        // A quorum of 1 stops at a lone answer, which only accept_single_answer may use.
+        #expect(Fixtures.problems(subnetOnly + "quorum = 1").contains { $0.contains("accept_single_answer = true") })
+        #expect(Fixtures.problems(subnetOnly + "quorum = 1\naccept_single_answer = true").isEmpty)
+    }
+
     @Test("the documented example configuration loads and documents every key it reads")
     func exampleLoads() throws {
         let configuration = try ReplyTensorConfiguration.load(from: Fixtures.exampleConfig, environment: [:])

@@ -50,6 +50,12 @@ struct MetricsTests {
         #expect(text.contains(#"replytensor_reply_parts_posted_total{platform="telegram"} 2"#))
         #expect(text.contains(#"replytensor_http_429_total{platform="telegram"} 1"#))
         #expect(text.contains(#"replytensor_miner_latency_seconds_count{uid="12"} 1"#))
+        metrics.recordMinerVerdict(uid: 0, verdict: "outvoted")
+        metrics.recordMinerVerdict(uid: 0, verdict: "outvoted")
+        metrics.recordMinerVerdict(uid: 3, verdict: "chosen")
+        let verdicts = registry.emitToString()
+        #expect(verdicts.contains(#"replytensor_miner_answers_total{uid="0",verdict="outvoted"} 2"#))
+        #expect(verdicts.contains(#"replytensor_miner_answers_total{uid="3",verdict="chosen"} 1"#))
         #expect(text.contains(#"replytensor_ledger_mentions{platform="telegram",state="answered"} 1"#))
         #expect(ProcessSample.current().residentBytes > 0)
     }

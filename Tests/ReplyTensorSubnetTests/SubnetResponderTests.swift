@@ -9,7 +9,8 @@ import Testing
     @Test(arguments: PromptingSynapse.Kind.allCases)
     func goodMinerWinsWhileSlowFailingEmptyAndEchoingOnesArePassedOver(kind: PromptingSynapse.Kind) async throws {
         let world = try await SubnetWorld.start([.slow(.seconds(30)), .failing, .empty, .echo, .good("the real answer")])
-        let responder = try world.responder(minersPerQuery: 5, timeout: .seconds(5), synapse: kind)
+        // One good miner among broken ones: its lone answer is accepted explicitly.
+        let responder = try world.responder(minersPerQuery: 5, timeout: .seconds(5), synapse: kind, acceptSingleAnswer: true)
         let start = ContinuousClock.now
         let completion = try await responder.respond(to: .question("what is bittensor?"))
         let elapsed = ContinuousClock.now - start
@@ -47,7 +48,7 @@ import Testing
 
     @Test func coolingDownMinersAreAskedLast() async throws {
         let world = try await SubnetWorld.start([.failing, .good("from healthy")])
-        let responder = try world.responder(minersPerQuery: 1)
+        let responder = try world.responder(minersPerQuery: 1, acceptSingleAnswer: true)
         // Miner 0 ranks first by incentive and fails twice: cooled down.
         await responder.health.failed(world.axons[0].hotkey, reason: "test")
         await responder.health.failed(world.axons[0].hotkey, reason: "test")
@@ -82,10 +83,12 @@ import Testing
     @Test func theStoredMetagraphAnswersBeforeTheChainDoes() async throws {
         let world = try await SubnetWorld.start([.good("cached route")])
         let store = InMemoryStore()
-        #expect(try await world.responder(store: store).respond(to: .question("x")).text == "cached route")
+        #expect(try await world.responder(store: store, acceptSingleAnswer: true).respond(to: .question("x")).text
+            == "cached route")
         // A restart while the chain is down: the metagraph comes from the store.
         await world.subtensor.setUnavailable(true)
-        #expect(try await world.responder(store: store).respond(to: .question("y")).text == "cached route")
+        #expect(try await world.responder(store: store, acceptSingleAnswer: true).respond(to: .question("y")).text
+            == "cached route")
         // Without a stored metagraph the chain failure is the error.
         let error = await #expect(throws: BotError.self) { try await world.responder().respond(to: .question("z")) }
         #expect(error?.httpStatus == 503)

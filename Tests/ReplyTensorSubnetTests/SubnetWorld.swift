@@ -9,6 +9,10 @@ import ReplyTensorSubnet
 struct SubnetWorld {
     enum Behaviour: Sendable {
         case good(String), slow(Duration), failing, empty, echo
+        /// Answers `text` after `delay`.
+        case late(String, Duration)
+        /// Answers spam at once.
+        case hostile
 
         var miner: LocalSubnet.Miner {
             switch self {
@@ -17,6 +21,8 @@ struct SubnetWorld {
             case .failing: .failing
             case .empty: .empty
             case .echo: .echoing()
+            case .late(let text, let delay): .answering(text, after: delay)
+            case .hostile: .hostile()
             }
         }
     }
@@ -35,11 +41,16 @@ struct SubnetWorld {
         return SubnetWorld(subnet: subnet, botKeypair: try LocalSubnet.keypair(seed: 0xb0))
     }
 
+    /// A responder with the production defaults for the vote (quorum 3, 800 ms, no lone answers) unless given.
     func responder(store: any AdapterStateStore = InMemoryStore(), minersPerQuery: Int = 4, allowPrivate: Bool = true,
-                   timeout: Duration = .seconds(4), synapse: PromptingSynapse.Kind = .streamPrompting) throws -> SubnetResponder {
+                   timeout: Duration = .seconds(4), synapse: PromptingSynapse.Kind = .streamPrompting,
+                   quorum: Int = 3, answerWait: Duration = .milliseconds(800), acceptSingleAnswer: Bool = false,
+                   verdicts: MinerVerdictObserver? = nil) throws -> SubnetResponder {
         SubnetResponder(configuration: SubnetConfiguration(
             netuid: 1, network: try SubtensorNetwork(subtensor.url), synapse: synapse, minersPerQuery: minersPerQuery,
-            allowPrivateAxons: allowPrivate, timeout: timeout), keypair: botKeypair, http: Self.http(), store: store)
+            allowPrivateAxons: allowPrivate, timeout: timeout, quorum: quorum, answerWait: answerWait,
+            acceptSingleAnswer: acceptSingleAnswer), keypair: botKeypair, http: Self.http(), store: store,
+            verdicts: verdicts)
     }
 
     func stop() async { await subnet.stop() }

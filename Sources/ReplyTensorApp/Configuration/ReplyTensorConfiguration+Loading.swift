@@ -114,6 +114,12 @@ extension ReplyTensorConfiguration {
         subnet.minersPerQuery = subnetSection.int("miners_per_query", default: 3, range: 1...64)
         subnet.allowPrivateAxons = subnetSection.bool("allow_private_axons", default: false)
         subnet.metagraphRefreshSeconds = subnetSection.double("metagraph_refresh_seconds", default: 600, minimum: 5)
+        subnet.quorum = subnetSection.int("quorum", default: 3, range: 1...64)
+        subnet.answerWaitMilliseconds = subnetSection.int("answer_wait_ms", default: 800, range: 0...600_000)
+        subnet.acceptSingleAnswer = subnetSection.bool("accept_single_answer", default: false)
+        if subnet.quorum == 1 && !subnet.acceptSingleAnswer {
+            subnetSection.problems.add("responder.subnet.quorum: 1 stops at the first answer, which has no other to agree with it; use quorum >= 2 or accept_single_answer = true")
+        }
         responder.subnet = subnet
 
         let gatewaySection = section.section("gateway")

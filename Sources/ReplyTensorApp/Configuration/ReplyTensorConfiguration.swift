@@ -38,6 +38,12 @@ public struct ReplyTensorConfiguration: Sendable {
         public var minersPerQuery = 3
         public var allowPrivateAxons = false
         public var metagraphRefreshSeconds = 600.0
+        /// Acceptable answers wanted before choosing.
+        public var quorum = 3
+        /// How long to wait for more answers after the first acceptable one.
+        public var answerWaitMilliseconds = 800
+        /// Whether an answer no other answer agrees with may be posted.
+        public var acceptSingleAnswer = false
     }
 
     public struct Gateway: Sendable {

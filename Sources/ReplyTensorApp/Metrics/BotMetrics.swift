@@ -9,6 +9,8 @@ import Synchronization
 public final class BotMetrics: Sendable {
     let factory: any MetricsFactory
     private let labels = MetricLabel(limit: 64)
+    /// Miner uids: a subnet has at most 256 neurons, but the metagraph is untrusted input.
+    private let uidLabels = MetricLabel(limit: 256)
     private let newestAdmitted = Mutex<[Platform: Date]>([:])
     private let now: @Sendable () -> Date
 
@@ -72,6 +74,15 @@ public final class BotMetrics: Sendable {
             Timer(label: "replytensor_miner_latency_seconds", dimensions: [("uid", labels.reason(uid.value))],
                   factory: factory).recordNanoseconds(completion.latency.nanoseconds)
         }
+    }
+
+    // MARK: subnet
+
+    /// `replytensor_miner_answers_total{uid, verdict}`: chosen, agreed, outvoted, filtered or failed, per miner uid.
+    public func recordMinerVerdict(uid: UInt16?, verdict: String) {
+        Counter(label: "replytensor_miner_answers_total",
+                dimensions: [("uid", uid.map { uidLabels.reason(String($0)) } ?? "unknown"),
+                             ("verdict", labels.reason(verdict))], factory: factory).increment()
     }
 
     // MARK: HTTP

@@ -20,7 +20,8 @@ public struct BotAssembly: Sendable {
         let adapters = PlatformFactory.adapters(configuration) { platform in
             AdapterEnvironment(http: client(platform.rawValue), state: store, logger: logger)
         }
-        let responder = try ResponderFactory.make(configuration, http: client("responder"), store: store, logger: logger)
+        let responder = try ResponderFactory.make(configuration, http: client("responder"), store: store, logger: logger,
+                                                  metrics: metrics)
         let plugins = try PluginRegistry.builtIn.make(configuration.enabledPlugins, setup: configuration.pluginSetup)
         var observe = observer
         if let metrics {

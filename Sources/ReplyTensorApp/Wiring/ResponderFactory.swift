@@ -7,19 +7,22 @@ import ReplyTensorSubnet
 
 /// Builds the responders of `responder.order` (or one of them, for `ask --via`).
 public enum ResponderFactory {
+    /// With `metrics`, the subnet responder's per-miner verdicts are counted.
     public static func make(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, store: any BotStore,
-                     logger: Logger, only: String? = nil) throws -> any Responder {
+                     logger: Logger, only: String? = nil, metrics: BotMetrics? = nil) throws -> any Responder {
         let names = only.map { [$0] } ?? configuration.responder.order
-        return ResponderChain(try names.map { try make(named: $0, configuration, http: http, store: store, logger: logger) })
+        return ResponderChain(try names.map {
+            try make(named: $0, configuration, http: http, store: store, logger: logger, metrics: metrics)
+        })
     }
 
     static func make(named name: String, _ configuration: ReplyTensorConfiguration, http: any HTTPClient,
-                     store: any BotStore, logger: Logger) throws -> any Responder {
+                     store: any BotStore, logger: Logger, metrics: BotMetrics?) throws -> any Responder {
         switch name {
         case "gateway":
             return GatewayResponder(configuration: gateway(configuration), http: http)
         case "subnet":
-            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger)
+            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger, metrics: metrics)
         default:
             throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
         }

@@ -40,12 +40,19 @@ public enum SubnetWiring {
             taskName: section.taskName.isEmpty ? nil : section.taskName,
             minersPerQuery: section.minersPerQuery, allowPrivateAxons: section.allowPrivateAxons,
             timeout: .milliseconds(Int64(configuration.responder.timeoutSeconds * 1000)),
-            metagraphRefresh: .milliseconds(Int64(section.metagraphRefreshSeconds * 1000)))
+            metagraphRefresh: .milliseconds(Int64(section.metagraphRefreshSeconds * 1000)),
+            quorum: section.quorum, answerWait: .milliseconds(section.answerWaitMilliseconds),
+            acceptSingleAnswer: section.acceptSingleAnswer)
     }
 
+    /// The subnet responder; with `metrics`, every miner's verdict is counted per uid.
     static func responder(_ configuration: ReplyTensorConfiguration, http: any HTTPClient, store: any BotStore,
-                          logger: Logger) throws -> SubnetResponder {
-        SubnetResponder(configuration: try subnetConfiguration(configuration), keypair: try keypair(configuration),
-                        http: http, store: store, logger: logger)
+                          logger: Logger, metrics: BotMetrics? = nil) throws -> SubnetResponder {
+        var verdicts: MinerVerdictObserver?
+        if let metrics {
+            verdicts = { verdict in metrics.recordMinerVerdict(uid: verdict.uid, verdict: verdict.kind.rawValue) }
+        }
+        return SubnetResponder(configuration: try subnetConfiguration(configuration), keypair: try keypair(configuration),
+                               http: http, store: store, logger: logger, verdicts: verdicts)
     }
 }

@@ -20,6 +20,18 @@ public final class LocalSubnet: Sendable {
 
         /// Answers `text` whatever it is asked.
         public static func answering(_ text: String) -> Miner { Miner { _ in text } }
+        /// Waits `delay`, then answers `text`.
+        public static func answering(_ text: String, after delay: Duration) -> Miner {
+            Miner { _ in
+                try await Task.sleep(for: delay)
+                return text
+            }
+        }
+        /// What a hostile miner answers: a link, @handles and a cashtag, the kind of text that must never be posted
+        /// under the operator's account (the domain is reserved for examples by RFC 2606 and never dialled).
+        public static let spam = "FREE $TAO airdrop!!! Claim yours now at https://claim.example/tao @airdrop_bot @everyone"
+        /// A hostile miner: answers `spam` at once, whatever it is asked — the fastest answer of every race.
+        public static func hostile(_ spam: String = Miner.spam) -> Miner { Miner { _ in spam } }
         /// Answers `prefix` and the last message.
         public static func echoing(_ prefix: String = "") -> Miner { Miner { prefix + ($0.messages.last ?? "") } }
         /// Waits `delay`, then answers "too late".
@@ -101,11 +113,15 @@ public final class LocalSubnet: Sendable {
 
     // MARK: Configuration
 
-    /// The bot's `[responder.subnet]` section for this subnet.
+    /// The bot's `[responder.subnet]` section for this subnet; `quorum`, `answerWaitMilliseconds` and
+    /// `acceptSingleAnswer` are written only when given (else the defaults hold).
     public func configSection(walletPath: String, wallet: String, hotkey: String,
                               synapse: String = "StreamPromptingSynapse", minersPerQuery: Int,
-                              allowPrivateAxons: Bool = true) -> String {
-        """
+                              allowPrivateAxons: Bool = true, quorum: Int? = nil, answerWaitMilliseconds: Int? = nil,
+                              acceptSingleAnswer: Bool? = nil) -> String {
+        let agreement = [quorum.map { "quorum = \($0)" }, answerWaitMilliseconds.map { "answer_wait_ms = \($0)" },
+                         acceptSingleAnswer.map { "accept_single_answer = \($0)" }].compactMap { $0 }
+        return """
         [responder.subnet]
         netuid = \(netuid)
         network = "\(url)"
@@ -115,6 +131,7 @@ public final class LocalSubnet: Sendable {
         hotkey = "\(hotkey)"
         miners_per_query = \(minersPerQuery)
         allow_private_axons = \(allowPrivateAxons)
+        \(agreement.joined(separator: "\n"))
         """
     }
 }
