@@ -27,7 +27,7 @@ struct DiscordClient: Sendable {
                                     "User-Agent": configuration.userAgent]
         if body != nil { headers.set("Content-Type", "application/json") }
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body,
-                                  timeout: configuration.requestTimeout, maxBodyBytes: Self.maxBodyBytes,
+                                  timeout: .seconds(30), maxBodyBytes: Self.maxBodyBytes,
                                   redactions: [configuration.token])
         var tries = 0
         while true {

@@ -35,8 +35,6 @@ public struct DiscordConfiguration: PlatformSettings {
     public var nonceResendWindow: Duration
     /// How long every Discord request stops after Cloudflare banned this IP (a 429 without Discord's JSON body).
     public var cloudflareBanHold: Duration
-    /// The timeout of one HTTP request.
-    public var requestTimeout: Duration
     /// The `User-Agent` Discord requires: `DiscordBot (url, version)`.
     public var userAgent: String
     /// Name of the setting the token came from, used in the message of a 401.
@@ -47,7 +45,7 @@ public struct DiscordConfiguration: PlatformSettings {
                 maxParts: Int = 4, discoveryInterval: Duration = .seconds(60), globalRequestsPerSecond: Int = 48,
                 invalidRequestSoftLimit: Int = 500, invalidRequestHardLimit: Int = 2000, maxTries: Int = 4,
                 nonceResendWindow: Duration = .seconds(120), cloudflareBanHold: Duration = .seconds(3600),
-                requestTimeout: Duration = .seconds(30), userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
+                userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
                 tokenSource: String = "DISCORD_BOT_TOKEN") {
         self.token = token
         self.apiBase = Self.trimmed(apiBase)
@@ -63,7 +61,6 @@ public struct DiscordConfiguration: PlatformSettings {
         self.maxTries = max(1, maxTries)
         self.nonceResendWindow = max(.zero, nonceResendWindow)
         self.cloudflareBanHold = max(.zero, cloudflareBanHold)
-        self.requestTimeout = max(.milliseconds(100), requestTimeout)
         self.userAgent = userAgent
         self.tokenSource = tokenSource
     }

@@ -119,6 +119,10 @@ public final class DiscordEmulator: Sendable {
     /// bot in that window leaves a message it does not know about).
     public func setPostAnswerDelay(_ delay: Duration) async { await state.setPostAnswerDelay(delay) }
 
+    /// The next `count` messages are created, but the connection breaks before their answer (a network failure
+    /// after Discord acted: the bot cannot know the message exists).
+    public func dropPostAnswers(_ count: Int = 1) async { await state.dropPostAnswers(count) }
+
     // MARK: Inbound
 
     /// A user (or bot) writes in `channel`. `<@id>` and `<@&id>` in the content become `mentions` and
@@ -167,6 +171,12 @@ public final class DiscordEmulator: Sendable {
 extension DiscordEmulatorState {
     func setRates(_ rates: DiscordEmulator.Rates) { self.rates = rates }
     func setPostAnswerDelay(_ delay: Duration) { postAnswerDelay = delay }
+    func dropPostAnswers(_ count: Int) { droppedPostAnswers += max(0, count) }
+    func takeDroppedPostAnswer() -> Bool {
+        guard droppedPostAnswers > 0 else { return false }
+        droppedPostAnswers -= 1
+        return true
+    }
     func setNonceWindow(_ window: Duration) { nonceWindow = window.secondsValue }
     func banIP(for duration: Duration) { ipBannedUntil = Date().addingTimeInterval(duration.secondsValue) }
     func isIPBanned() -> Bool { ipBannedUntil.map { $0 > Date() } ?? false }

@@ -13,6 +13,8 @@ struct DiscordEmulatorRoutes: Sendable {
         case noContent
         case error(Int, code: Int, String)
         case invalidForm([String: (String, String)])
+        /// The connection breaks before the answer (after the call had its effect).
+        case dropped
     }
 
     typealias Context = EmulatorRequestContext
@@ -153,6 +155,7 @@ struct DiscordEmulatorRoutes: Sendable {
             return .error(400, code: 50109, "The request body contains invalid JSON.")
         }
         let created = await state.create(by: call.bot, in: call.major, body: body.sendable)
+        if case .ok = created, await state.takeDroppedPostAnswer() { return .dropped }
         let delay = await state.postAnswerDelay
         if delay > .zero { try? await Task.sleep(for: delay) }
         return created
@@ -177,6 +180,7 @@ struct DiscordEmulatorRoutes: Sendable {
         switch answer {
         case .ok(let body): return raw(200, body, headers: headers)
         case .noContent: return Response(status: .noContent, headers: fields(headers))
+        case .dropped: return dropped()
         case .error(let status, let code, let message):
             return raw(status, DiscordEmulatorState.json(["code": code, "message": message] as [String: Any]),
                        headers: headers)

@@ -54,6 +54,8 @@ actor DiscordEmulatorState {
     /// Until when Cloudflare refuses every request of this IP (an invalid-request ban).
     var ipBannedUntil: Date?
     var postAnswerDelay: Duration = .zero
+    /// Message creations still to come whose answer is cut off.
+    var droppedPostAnswers = 0
     /// Message ids whose JSON object is written verbatim (malformed input).
     var rawMessages: [String: String] = [:]
     var limits = DiscordEmulatorLimits()
