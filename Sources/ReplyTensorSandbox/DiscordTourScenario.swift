@@ -4,8 +4,8 @@ import ReplyTensorApp
 import ReplyTensorCore
 import ReplyTensorEmulators
 
-/// The Discord part of the tour: a mention, a reply to the bot, a role mention, a model answer trying to ping
-/// everyone, and what the bot must leave alone.
+/// The Discord part of the tour: a mention, a reply to the bot, a role mention, a forum post whose starter message
+/// mentions the bot, a model answer trying to ping everyone, and what the bot must leave alone.
 public struct DiscordTourScenario {
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let discord = world.discord
@@ -44,6 +44,19 @@ public struct DiscordTourScenario {
             answered.append(("a mention of the bot's role is answered", roleMention))
             _ = await world.wait { await !discord.replies(to: roleMention).isEmpty }
         }
+
+        await world.transcript.section("Discord: a forum post whose first message mentions the bot")
+        let forum = await discord.addForum(in: guild, name: "help")
+        let (post, starter) = try await discord.addPost(in: forum, title: "Rewards",
+                                                        content: "<@\(bot.id)> how are miner rewards split?",
+                                                        from: carol)
+        answered.append(("a Discord forum post mentioning the bot is answered in the post", starter))
+        _ = await world.wait { await !discord.replies(to: starter).isEmpty }
+        let postReplies = await discord.replies(to: starter)
+        let inPost = !postReplies.isEmpty && post.id == starter.id
+            && postReplies.allSatisfy { $0.channelID == post.id && $0.replyTo == starter.id }
+        summary.expect("the forum post's reply is in the post, replying to the starter message (same id as the post)",
+                       inPost)
 
         await world.transcript.section("Discord: a model answer that tries to ping everyone")
         let announce = try await discord.inject("<@\(bot.id)> announce the release", from: dave, in: channel)

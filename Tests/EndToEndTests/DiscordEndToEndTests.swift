@@ -251,6 +251,8 @@ struct DiscordEndToEndTests {
         #expect(result.output.contains("Discord HTTP API emulator  http://127.0.0.1:"))
         #expect(result.output.contains("✔ a Discord mention is answered exactly once"))
         #expect(result.output.contains("✔ a mention of the bot's role is answered exactly once"))
+        #expect(result.output.contains("✔ a Discord forum post mentioning the bot is answered in the post exactly once"))
+        #expect(result.output.contains("✔ the forum post's reply is in the post, replying to the starter message"))
         #expect(result.output.contains("✔ no Discord rate limit was broken"))
         #expect(!result.output.contains("✘"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorCore
 
 // The JSON shapes of Discord's HTTP API v10 that the adapter reads and writes (snake_case on the wire).
 
@@ -114,6 +115,14 @@ struct DiscordRateLimitBody: Decodable, Sendable {
     var message: String?
     var retryAfter: Double?
     var global: Bool?
+}
+
+extension BotError {
+    /// Errors that end a polling round (and discovery) at once instead of being skipped channel by channel: a
+    /// rejected token, cancellation, and a hold on every request (a global rate limit, a Cloudflare ban).
+    var endsRound: Bool {
+        code == .platformStopped || code == .cancelled || (code == .rateLimited && scope == "global")
+    }
 }
 
 enum DiscordCoding {

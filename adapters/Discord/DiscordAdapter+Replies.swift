@@ -10,16 +10,19 @@ extension DiscordAdapter {
     }
 
     /// Posts one part as a reply: `message_reference` (`fail_if_not_exists: false`), no mention parsed at all
-    /// except the replied-to user, and `nonce` + `enforce_nonce`. Returns the new message's id.
+    /// except the replied-to user, and `nonce` + `enforce_nonce`. Returns the new message's id. A part tried
+    /// before, longer ago than Discord remembers nonces, is looked for in the channel first.
     public func post(_ text: String, replyingTo message: InboundMessage, part: Int, idempotencyKey: String)
         async throws -> String {
         let channelID = message.extras["channel_id"] ?? message.chat.id
+        let nonce = Self.nonce(for: message.platformMessageID, part: part)
+        if let earlier = try await earlierAttempt(nonce: nonce, part: part, replyingTo: message) { return earlier }
         let body = DiscordCreateMessage(
             content: text,
             messageReference: DiscordMessageReference(messageId: message.platformMessageID, channelId: nil,
                                                       guildId: nil, failIfNotExists: false),
             allowedMentions: DiscordAllowedMentions(parse: [], repliedUser: true),
-            nonce: Self.nonce(for: message.platformMessageID, part: part), enforceNonce: true)
+            nonce: nonce, enforceNonce: true)
         let data: Data
         do {
             data = try DiscordCoding.encoder().encode(body)
@@ -34,6 +37,7 @@ extension DiscordAdapter {
             throw BotError(.platform, "POST /channels/{major}/messages: malformed answer", platform: .discord,
                            delivery: .unknown)
         }
+        nonceAttempts[nonce] = nil
         return sent.id
     }
 

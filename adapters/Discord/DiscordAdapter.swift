@@ -31,6 +31,8 @@ public actor DiscordAdapter: PlatformAdapter {
     var nextPollSlot: ContinuousClock.Instant?
     var startSnowflake: String?
     var lastReportedBudget: DiscordPollingBudget?
+    /// Nonce → when a post with it was first tried in this run (until it succeeds).
+    var nonceAttempts: [String: Date] = [:]
     /// The current polling budget (nil before the first round).
     public private(set) var pollingBudget: DiscordPollingBudget?
 
@@ -77,19 +79,21 @@ public actor DiscordAdapter: PlatformAdapter {
                                          hardLimit: configuration.invalidRequestHardLimit)
         self.limiter = limiter
         self.client = DiscordClient(configuration: configuration, http: environment.http, limiter: limiter,
-                                    logger: logger)
+                                    logger: logger, recordHold: Self.holdRecorder(environment))
         self.rules = PlatformRules(
             length: .codePoints(2000), overflow: .split, maxParts: configuration.maxParts,
             typingInterval: .seconds(8),
             // Discord's message bucket is 5 per 5 s per channel; the limiter follows the real headers as well.
             sendRules: [SendRule(.chat, limit: 5, per: .seconds(5))],
-            idempotentPost: true)
+            // `nonce` + `enforce_nonce`: Discord returns the earlier message for a resend "in the past few minutes".
+            idempotentPost: true, idempotencyWindow: configuration.nonceResendWindow)
     }
 
     // MARK: Identity
 
     /// `GET /users/@me`, then the guilds; `extras["roles"]` lists the bot's managed role ids.
     public func identity() async throws -> BotIdentity {
+        try await restoreBanHold()
         try await waitOutPreviousRun()
         try await recordActivity()  // a crash from here on leaves requests the next run must wait out
         let user = try await client.get("/users/@me", as: DiscordUser.self)
@@ -97,7 +101,7 @@ public actor DiscordAdapter: PlatformAdapter {
         do {
             // Guilds and the bot's managed roles (for role mentions); the polling rounds retry on failure.
             try await discover()
-        } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
+        } catch let error as BotError where error.endsRound {
             throw error
         } catch {
             logger.warning("guild discovery failed; retrying with the first poll", metadata: ["error": "\(error)"])
@@ -157,7 +161,7 @@ public actor DiscordAdapter: PlatformAdapter {
         for guild in guilds.values.sorted(by: { $0.id < $1.id }) {
             do {
                 try await list(guild)
-            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
+            } catch let error as BotError where error.endsRound {
                 throw error
             } catch {
                 logger.warning("listing a guild's channels failed; using what is known",
@@ -184,7 +188,7 @@ public actor DiscordAdapter: PlatformAdapter {
                 page.messages += messages
                 page.rejected += rejected
                 if newCursor != cursor { page.cursorUpdates[scope] = newCursor }
-            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
+            } catch let error as BotError where error.endsRound {
                 throw error
             } catch let error as BotError where error.code == .forbidden || error.httpStatus == 404 {
                 muted[channel.id] = ContinuousClock.now + configuration.discoveryInterval
@@ -211,8 +215,12 @@ public actor DiscordAdapter: PlatformAdapter {
 
     /// Where a channel seen for the first time starts: "now" for channels that existed at the first round, the
     /// channel's creation for channels (and threads) that appeared later, so their first messages are not missed.
+    /// A forum or media post is a thread whose starter message has the thread's own id: a new thread starts just
+    /// below its id, since `after=` leaves out the id it names.
     func firstCursor(for channel: ChannelInfo) -> String {
-        if let start = startSnowflake, DiscordSnowflake.isAfter(channel.id, start) { return channel.id }
+        if let start = startSnowflake, DiscordSnowflake.isAfter(channel.id, start) {
+            return channel.isThread ? DiscordSnowflake.below(channel.id) : channel.id
+        }
         // An empty channel starts from its creation: nothing before it, nothing missed after the listing.
         return channel.lastMessageID.map { DiscordSnowflake.max($0, channel.id) } ?? channel.id
     }
@@ -287,77 +295,6 @@ public actor DiscordAdapter: PlatformAdapter {
         }
         for channel in channels.values { names[channel.id] = channel.name }
         return DiscordAddressing(botID: botID, managedRoles: managed, roleNames: roles, channelNames: names)
-    }
-
-    // MARK: Discovery
-
-    /// Guilds (allowlist or all), each guild's roles and the bot's roles in it.
-    func discover() async throws {
-        let bot = try await knownBot()
-        try await paced()
-        let listed = try await client.get("/users/@me/guilds", as: [DiscordPartialGuild].self)
-        var found: [String: GuildInfo] = [:]
-        for partial in listed where configuration.guilds.isEmpty || configuration.guilds.contains(partial.id) {
-            var info = GuildInfo(id: partial.id, name: partial.name)
-            do {
-                try await paced()
-                let roles = try await client.get("/guilds/\(partial.id)/roles", as: [DiscordRole].self)
-                for role in roles {
-                    info.roleNames[role.id] = role.name
-                    info.rolePermissions[role.id] = DiscordPermissions(role.permissions)
-                    if role.managed == true, role.tags?.botId == bot.id { info.managedRole = role.id }
-                }
-                try await paced()
-                info.memberRoles = try await client.get("/guilds/\(partial.id)/members/\(bot.id)",
-                                                        as: DiscordMember.self).roles
-            } catch let error as BotError where error.code == .platformStopped || error.code == .cancelled {
-                throw error
-            } catch {
-                logger.warning("could not read a guild's roles; role mentions and permission checks are off there",
-                               metadata: ["discord.guild_id": "\(partial.id)", "error": "\(error)"])
-                if let known = guilds[partial.id] { info = known }
-            }
-            found[partial.id] = info
-        }
-        for missing in configuration.guilds where found[missing] == nil {
-            logger.warning("configured guild not found: is the bot a member?", metadata: ["discord.guild_id": "\(missing)"])
-        }
-        guilds = found
-        channels = channels.filter { found[$0.value.guildID] != nil }
-        muted.removeAll()
-        lastDiscovery = ContinuousClock.now
-    }
-
-    /// Lists one guild's text and announcement channels and its active threads, with their `last_message_id`.
-    func list(_ guild: GuildInfo) async throws {
-        try await paced()
-        let listed = try await client.get("/guilds/\(guild.id)/channels", as: [LenientElement<DiscordChannel>].self)
-        try await paced()
-        let threads = try await client.get("/guilds/\(guild.id)/threads/active", as: DiscordThreadList.self).threads
-        var seen: Set<String> = []
-        var parents: [String: DiscordChannel] = [:]
-        for case .value(let channel) in listed { parents[channel.id] = channel }
-        for channel in parents.values.filter({ $0.type == 0 || $0.type == 5 }) + threads where channel.isReadableText {
-            guard configuration.channels.isEmpty || configuration.channels.contains(channel.id)
-                || (channel.parentId.map { configuration.channels.contains($0) } ?? false) else { continue }
-            if channel.threadMetadata?.locked == true { continue }
-            let overwrites = channel.isThread
-                ? (channel.parentId.flatMap { parents[$0]?.permissionOverwrites } ?? [])
-                : (channel.permissionOverwrites ?? [])
-            let info = ChannelInfo(id: channel.id, guildID: guild.id, name: channel.name ?? channel.id,
-                                   type: channel.type, parentID: channel.parentId, lastMessageID: channel.lastMessageId,
-                                   overwrites: overwrites)
-            if !guild.rolePermissions.isEmpty, let bot {
-                let permissions = DiscordPermissions.compute(guildID: guild.id, memberID: bot.id,
-                                                             memberRoles: guild.memberRoles,
-                                                             roles: guild.rolePermissions, overwrites: overwrites)
-                // A channel the bot cannot read answers 403: polling it would only count invalid requests.
-                guard permissions.contains(.viewChannel), permissions.contains(.readMessageHistory) else { continue }
-            }
-            channels[channel.id] = info
-            seen.insert(channel.id)
-        }
-        channels = channels.filter { $0.value.guildID != guild.id || seen.contains($0.key) }
     }
 
     func budget() -> DiscordPollingBudget {

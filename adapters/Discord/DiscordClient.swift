@@ -10,6 +10,8 @@ struct DiscordClient: Sendable {
     let http: any HTTPClient
     let limiter: DiscordRateLimiter
     let logger: Logger
+    /// Keeps the end of a Cloudflare ban hold in the adapter state, so a restart honours it.
+    let recordHold: @Sendable (Duration) async -> Void
 
     /// The largest answer accepted (100 messages with long texts and embeds stay far below).
     static let maxBodyBytes = 8 << 20
@@ -24,8 +26,9 @@ struct DiscordClient: Sendable {
         var headers: HTTPHeaders = ["Authorization": "Bot \(configuration.token)",
                                     "User-Agent": configuration.userAgent]
         if body != nil { headers.set("Content-Type", "application/json") }
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: .seconds(30),
-                                  maxBodyBytes: Self.maxBodyBytes, redactions: [configuration.token])
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body,
+                                  timeout: .seconds(30), maxBodyBytes: Self.maxBodyBytes,
+                                  redactions: [configuration.token])
         var tries = 0
         while true {
             tries += 1
@@ -45,18 +48,9 @@ struct DiscordClient: Sendable {
             let lowered = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) },
                                      uniquingKeysWith: { first, _ in first })
             if response.status == 429 {
-                let limit = try? DiscordCoding.decoder().decode(DiscordRateLimitBody.self, from: response.body)
-                let retryAfter = limit?.retryAfter ?? lowered["retry-after"].flatMap(Double.init) ?? 1
-                let global = limit?.global ?? (lowered["x-ratelimit-global"] == "true")
-                await limiter.complete(ticket, status: 429, headers: lowered, retryAfter: retryAfter, global: global)
-                logger.notice("rate limited by Discord",
-                              metadata: ["http.route": "\(route.template)", "retry_after": "\(retryAfter)",
-                                         "global": "\(global)", "scope": "\(lowered["x-ratelimit-scope"] ?? "-")"])
-                if tries < configuration.maxTries && waiting { continue }
-                throw BotError(.rateLimited, "\(method) \(route.template): rate limited (retry after \(retryAfter) s)",
-                               platform: .discord, httpStatus: 429,
-                               retryAfter: .milliseconds(Int64((retryAfter * 1000).rounded(.up))),
-                               scope: global ? "global" : (route.major.isEmpty ? "global" : "chat:\(route.major)"))
+                try await rateLimited(response, headers: lowered, ticket: ticket, method: method, route: route,
+                                      retry: tries < configuration.maxTries && waiting)
+                continue
             }
             await limiter.complete(ticket, status: response.status, headers: lowered)
             if response.isSuccess { return response }
@@ -85,6 +79,48 @@ struct DiscordClient: Sendable {
                                httpStatus: response.status, isPermanent: (400..<500).contains(response.status))
             }
         }
+    }
+
+    /// A 429. Discord's own (a JSON body with `retry_after`) is learnt by the limiter and retried while `retry`;
+    /// anything else is Cloudflare's IP ban. Returns to try again; throws otherwise.
+    private func rateLimited(_ response: HTTPResponse, headers: [String: String], ticket: DiscordRateLimiter.Ticket,
+                             method: String, route: DiscordRoute, retry: Bool) async throws {
+        guard let limit = DiscordCoding.decoder().decodeIfPossible(DiscordRateLimitBody.self, from: response.body),
+              let retryAfter = limit.retryAfter else {
+            throw await banned(headers: headers, ticket: ticket, route: route)
+        }
+        let global = limit.global ?? (headers["x-ratelimit-global"] == "true")
+        await limiter.complete(ticket, status: 429, headers: headers, retryAfter: retryAfter, global: global)
+        logger.notice("rate limited by Discord",
+                      metadata: ["http.route": "\(route.template)", "retry_after": "\(retryAfter)",
+                                 "global": "\(global)", "scope": "\(headers["x-ratelimit-scope"] ?? "-")"])
+        if retry { return }
+        throw BotError(.rateLimited, "\(method) \(route.template): rate limited (retry after \(retryAfter) s)",
+                       platform: .discord, httpStatus: 429,
+                       retryAfter: .milliseconds(Int64((retryAfter * 1000).rounded(.up))),
+                       scope: global ? "global" : (route.major.isEmpty ? "global" : "chat:\(route.major)"))
+    }
+
+    /// Cloudflare's ban of this IP (rate-limits.mdx, "Invalid Request Limit aka Cloudflare bans"): a 429 that is
+    /// not Discord's JSON (an HTML page, and no `Via` header since it never reached Discord's servers; discord.py
+    /// treats it the same way). Retrying would only prolong it: every request stops for `cloudflareBanHold`.
+    private func banned(headers: [String: String], ticket: DiscordRateLimiter.Ticket, route: DiscordRoute) async
+        -> BotError {
+        await limiter.complete(ticket, status: nil, headers: [:])
+        let hold = configuration.cloudflareBanHold
+        let reason = "Cloudflare banned this IP from Discord's API (a 429 without Discord's JSON body, "
+            + (headers["via"].map { "Via: \($0)" } ?? "no Via header")
+            + "); every Discord request stops for \(Int(hold.seconds)) s"
+        await limiter.hold(for: hold, reason: reason)
+        await recordHold(hold)
+        let advice = "Cloudflare banned this IP from Discord's API: too many invalid requests (401, 403 or 429 "
+            + "answers) came from it. Every Discord request stops for the hold and the bot resumes by itself; "
+            + "restarting does not shorten it. What to do: make sure no other process on this IP uses Discord with a "
+            + "wrong token or ignores rate limits; if bans repeat, ask Discord at https://dis.gd/rate-limit"
+        logger.error("\(advice)", metadata: ["http.route": "\(route.template)", "hold_seconds": "\(Int(hold.seconds))",
+                                "content_type": "\(headers["content-type"] ?? "-")",
+                                "via": "\(headers["via"] ?? "-")"])
+        return BotError(.rateLimited, reason, platform: .discord, httpStatus: 429, retryAfter: hold, scope: "global")
     }
 
     /// Sends and decodes a JSON answer. A malformed answer is a `decoding` error (logged and skipped by callers).

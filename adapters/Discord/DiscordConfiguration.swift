@@ -29,6 +29,12 @@ public struct DiscordConfiguration: PlatformSettings {
     public var invalidRequestHardLimit: Int
     /// Tries for one request answered 5xx or 429 before the failure is reported.
     public var maxTries: Int
+    /// `nonce_resend_seconds`: how long after a post was last under way a resend relies on `nonce` +
+    /// `enforce_nonce` (Discord de-duplicates "in the past few minutes"). Past it, the bot looks in the channel for
+    /// its earlier reply instead of sending again.
+    public var nonceResendWindow: Duration
+    /// How long every Discord request stops after Cloudflare banned this IP (a 429 without Discord's JSON body).
+    public var cloudflareBanHold: Duration
     /// The `User-Agent` Discord requires: `DiscordBot (url, version)`.
     public var userAgent: String
     /// Name of the setting the token came from, used in the message of a 401.
@@ -38,6 +44,7 @@ public struct DiscordConfiguration: PlatformSettings {
                 channels: [String] = [], pollInterval: Duration = .seconds(5), pollRequestsPerSecond: Double = 2,
                 maxParts: Int = 4, discoveryInterval: Duration = .seconds(60), globalRequestsPerSecond: Int = 48,
                 invalidRequestSoftLimit: Int = 500, invalidRequestHardLimit: Int = 2000, maxTries: Int = 4,
+                nonceResendWindow: Duration = .seconds(120), cloudflareBanHold: Duration = .seconds(3600),
                 userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
                 tokenSource: String = "DISCORD_BOT_TOKEN") {
         self.token = token
@@ -52,6 +59,8 @@ public struct DiscordConfiguration: PlatformSettings {
         self.invalidRequestSoftLimit = invalidRequestSoftLimit
         self.invalidRequestHardLimit = max(invalidRequestSoftLimit, invalidRequestHardLimit)
         self.maxTries = max(1, maxTries)
+        self.nonceResendWindow = max(.zero, nonceResendWindow)
+        self.cloudflareBanHold = max(.zero, cloudflareBanHold)
         self.userAgent = userAgent
         self.tokenSource = tokenSource
     }
@@ -71,6 +80,10 @@ public struct DiscordConfiguration: PlatformSettings {
         configuration.pollRequestsPerSecond = settings.double("poll_requests_per_second",
                                                               default: configuration.pollRequestsPerSecond, minimum: 0.01)
         configuration.maxParts = settings.int("max_parts", default: configuration.maxParts, range: 1...20)
+        // Discord remembers a nonce "in the past few minutes": longer than 5 minutes would resend into a double post.
+        let nonceSeconds = settings.int("nonce_resend_seconds", default: Int(configuration.nonceResendWindow.seconds),
+                                        range: 0...300)
+        configuration.nonceResendWindow = .seconds(nonceSeconds)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
         configuration.apiBase = trimmed(configuration.apiBase)
         return configuration

@@ -9,6 +9,8 @@ import ReplyTensorCore
 ///   its `retry_after`;
 /// - invalid requests: 401, 403 and 429 answers (except shared-scope 429s) in the last 10 minutes slow every request
 ///   down past a soft limit and hold them past a hard limit, far below the 10,000 that gets an IP banned;
+/// - a Cloudflare ban (a 429 without Discord's JSON body) holds every request for a long time: each fails at once,
+///   without reaching the network, until the hold ends;
 /// - a 401 stops every later request at once.
 actor DiscordRateLimiter {
     struct Bucket {
@@ -50,6 +52,9 @@ actor DiscordRateLimiter {
     private var invalid: [ContinuousClock.Instant] = []
     private(set) var stopReason: String?
     private(set) var invalidTotal = 0
+    /// After a Cloudflare ban: nothing leaves before this instant.
+    private var heldUntil: ContinuousClock.Instant?
+    private var holdReason = ""
 
     static let invalidWindow: Duration = .seconds(600)
     /// The window assumed for an exhausted bucket whose reset no answer told (per-route windows are a few seconds).
@@ -69,6 +74,11 @@ actor DiscordRateLimiter {
             if let stopReason { throw BotError(.platformStopped, stopReason, platform: .discord, httpStatus: 401) }
             try Task.checkCancellation()
             let now = clock.now
+            if let holdError {
+                // Not a wait: a post blocked here for an hour would hold up shutdown. The caller waits instead.
+                guard waiting else { return nil }
+                throw holdError
+            }
             var wait: Duration = .zero
             if let until = globalBlockedUntil, until > now { wait = max(wait, until - now) }
             recent = recent.filter { $0.value.end.map { now - $0 < .seconds(1) } ?? true }
@@ -165,6 +175,27 @@ actor DiscordRateLimiter {
                 buckets[key] = bucket
             }
         }
+    }
+
+    /// After a Cloudflare ban: every request fails at once with `reason` for `duration` (a longer hold wins).
+    func hold(for duration: Duration, reason: String) {
+        let until = clock.now + duration
+        if until > (heldUntil ?? clock.now) {
+            heldUntil = until
+            holdReason = reason
+        }
+    }
+
+    /// What is left of a ban hold, `nil` when none is open.
+    var holdRemaining: Duration? {
+        guard let until = heldUntil, until > clock.now else { return nil }
+        return until - clock.now
+    }
+
+    /// The error every request gets while a ban hold is open.
+    var holdError: BotError? {
+        holdRemaining.map { BotError(.rateLimited, holdReason, platform: .discord, httpStatus: 429, retryAfter: $0,
+                                     scope: "global") }
     }
 
     /// After a 401: every later request fails at once with `reason`.

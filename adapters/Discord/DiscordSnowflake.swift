@@ -14,6 +14,12 @@ enum DiscordSnowflake {
 
     static func max(_ lhs: String, _ rhs: String) -> String { isAfter(lhs, rhs) ? lhs : rhs }
 
+    /// The id just below `id`: `after=` this id includes the object with `id` itself (`after` is exclusive).
+    static func below(_ id: String) -> String {
+        guard let value = UInt64(id), value > 0 else { return id }
+        return String(value - 1)
+    }
+
     /// The id a message written at `date` would have at least (for "start from now" cursors).
     static func at(_ date: Date) -> String {
         let milliseconds = UInt64(Swift.max(0, date.timeIntervalSince1970 * 1000))

@@ -154,10 +154,13 @@ struct MentionProcessor: Sendable {
         logger[metadataKey: "platform"] = "\(entry.message.platform)"
         logger[metadataKey: "mention.id"] = "\(entry.message.id)"
         let message = entry.message
-        if adapter.rules.idempotentPost {
+        if adapter.rules.resendIsDeduplicated(postingSince: entry.updatedAt, now: now()) {
             logger.notice("resuming an interrupted post (the platform de-duplicates resends)")
             return try await send(message, parts: entry.replyParts, alreadyPosted: entry.replyIDs, adapter: adapter,
                                   completion: nil, logger: logger)
+        }
+        if adapter.rules.idempotentPost {
+            logger.notice("the platform no longer de-duplicates this interrupted post; looking for an earlier reply")
         }
         let found: [String]?
         do {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a platform measures the length of a message.
 public struct LengthRule: Sendable {
     public var limit: Int
@@ -57,9 +59,13 @@ public struct PlatformRules: Sendable {
     public var idempotentPost: Bool
     /// What answers may carry untouched (links, other people's `@handles`); nothing by default.
     public var output: OutputAllowances
+    /// How long after a post the platform still honours its idempotency key; `nil` = for ever. Past it a resend
+    /// could create a second message, so a post interrupted longer ago is reconciled instead.
+    public var idempotencyWindow: Duration?
 
     public init(length: LengthRule, overflow: Overflow = .split, maxParts: Int = 4, typingInterval: Duration? = nil,
-                sendRules: [SendRule] = [], idempotentPost: Bool = false, output: OutputAllowances = .none) {
+                sendRules: [SendRule] = [], idempotentPost: Bool = false, idempotencyWindow: Duration? = nil,
+                output: OutputAllowances = .none) {
         self.length = length
         self.overflow = overflow
         self.maxParts = maxParts
@@ -67,5 +73,14 @@ public struct PlatformRules: Sendable {
         self.sendRules = sendRules
         self.idempotentPost = idempotentPost
         self.output = output
+        self.idempotencyWindow = idempotencyWindow
+    }
+
+    /// Whether a resend is still de-duplicated at `now` for a post last under way at `postingSince` (the ledger's
+    /// last record of it: entering `posting`, or the previous part posted).
+    public func resendIsDeduplicated(postingSince: Date, now: Date) -> Bool {
+        guard idempotentPost else { return false }
+        guard let window = idempotencyWindow else { return true }
+        return now.timeIntervalSince(postingSince) < window.seconds
     }
 }

@@ -14,8 +14,8 @@ extension DiscordEmulator {
         public var name: String
     }
 
-    /// A guild channel or thread (`type` 0 text, 5 announcement, 11 public thread; 2 voice and 4 category exist
-    /// too and must be ignored by a poller).
+    /// A guild channel or thread (`type` 0 text, 5 announcement, 11 public thread (also a forum post), 15 forum,
+    /// 16 media; 2 voice and 4 category exist too and must be ignored by a poller).
     public struct Channel: Sendable, Hashable {
         public var id: String
         public var guildID: String

@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 import ReplyTensorTestSupport
 
-/// A loopback emulator of Discord's HTTP API v10 (under `/api/v10`): `users/@me`, `users/@me/guilds`, guild
-/// channels, active threads, roles and members, channel messages (GET with `after`/`before`/`limit`, newest first;
-/// single messages; POST with Discord's validation errors, `allowed_mentions` and `nonce` de-duplication), typing.
-/// Per-route buckets with Discord's `X-RateLimit-*` headers, the global 50 requests/s, 429 bodies with
-/// `retry_after` and `global`; the MESSAGE_CONTENT intent is off unless switched on (content is then visible only
-/// for messages that mention the bot).
+/// A loopback emulator of Discord's HTTP API v10 (under `/api/v10`): `users/@me`, `users/@me/guilds` (pages of 200
+/// with `after`), guild channels (forum and media channels with posts whose starter message shares the post's id),
+/// active threads, roles and members, channel messages (GET with `after`/`before`/`limit`, newest first; single
+/// messages; POST with Discord's validation errors, `allowed_mentions` and `nonce` de-duplication for a few minutes),
+/// typing. Per-route buckets with Discord's `X-RateLimit-*` headers, the global 50 requests/s, 429 bodies with
+/// `retry_after` and `global`, and Cloudflare's IP ban (an HTML 429); the MESSAGE_CONTENT intent is off unless
+/// switched on (content is then visible only for messages that mention the bot).
 ///
 /// Tests and the sandbox drive it through its Swift API: add guilds, channels, users; `inject` messages; read
 /// `sent`; queue faults on `faults`; count `violations`.
@@ -73,6 +74,19 @@ public final class DiscordEmulator: Sendable {
         await state.addChannel(guild: guild.id, name: name, type: type, parent: nil, denyEveryone: denyEveryone)
     }
 
+    /// A forum (15) or media (16) channel: only posts (threads) live in it; a message cannot be sent to it directly.
+    @discardableResult
+    public func addForum(in guild: Guild, name: String, type: Int = 15) async -> Channel {
+        await state.addChannel(guild: guild.id, name: name, type: type == 16 ? 16 : 15, parent: nil, denyEveryone: 0)
+    }
+
+    /// `user` opens a post in `forum`: a public thread (11) whose starter message has the thread's own id.
+    @discardableResult
+    public func addPost(in forum: Channel, title: String, content: String, from user: User) async throws
+        -> (post: Channel, starter: Message) {
+        try await state.addPost(forumID: forum.id, title: title, content: content, authorID: user.id)
+    }
+
     /// An active public thread under `parent`.
     @discardableResult
     public func addThread(in parent: Channel, name: String) async -> Channel {
@@ -94,9 +108,20 @@ public final class DiscordEmulator: Sendable {
 
     public func setRates(_ rates: Rates) async { await state.setRates(rates) }
 
+    /// How long `nonce` + `enforce_nonce` de-duplicates a resend (default 3 minutes, Discord's "past few minutes");
+    /// `.zero` makes every earlier nonce already forgotten, as after a long outage.
+    public func setNonceWindow(_ window: Duration) async { await state.setNonceWindow(window) }
+
+    /// Cloudflare bans this IP for `duration`: every request gets a 429 with an HTML page, no JSON body, no `Via`.
+    public func banIP(for duration: Duration) async { await state.banIP(for: duration) }
+
     /// Creates messages at once but holds the answer to `POST /channels/{id}/messages` this long (a crash of the
     /// bot in that window leaves a message it does not know about).
     public func setPostAnswerDelay(_ delay: Duration) async { await state.setPostAnswerDelay(delay) }
+
+    /// The next `count` messages are created, but the connection breaks before their answer (a network failure
+    /// after Discord acted: the bot cannot know the message exists).
+    public func dropPostAnswers(_ count: Int = 1) async { await state.dropPostAnswers(count) }
 
     // MARK: Inbound
 
@@ -146,6 +171,15 @@ public final class DiscordEmulator: Sendable {
 extension DiscordEmulatorState {
     func setRates(_ rates: DiscordEmulator.Rates) { self.rates = rates }
     func setPostAnswerDelay(_ delay: Duration) { postAnswerDelay = delay }
+    func dropPostAnswers(_ count: Int) { droppedPostAnswers += max(0, count) }
+    func takeDroppedPostAnswer() -> Bool {
+        guard droppedPostAnswers > 0 else { return false }
+        droppedPostAnswers -= 1
+        return true
+    }
+    func setNonceWindow(_ window: Duration) { nonceWindow = window.secondsValue }
+    func banIP(for duration: Duration) { ipBannedUntil = Date().addingTimeInterval(duration.secondsValue) }
+    func isIPBanned() -> Bool { ipBannedUntil.map { $0 > Date() } ?? false }
     func denyBot(_ bits: UInt64, in channelID: String, botID: String) {
         guard let guild = channels[channelID].flatMap({ guilds[$0.channel.guildID] }),
               let role = guild.botRoles[botID] else { return }

@@ -13,6 +13,8 @@ struct DiscordEmulatorRoutes: Sendable {
         case noContent
         case error(Int, code: Int, String)
         case invalidForm([String: (String, String)])
+        /// The connection breaks before the answer (after the call had its effect).
+        case dropped
     }
 
     typealias Context = EmulatorRequestContext
@@ -40,7 +42,9 @@ struct DiscordEmulatorRoutes: Sendable {
         let api = router.group("api/v10")
         let me = api.group("users/@me")
         me.get(use: endpoint("GET /users/@me") { call in .ok(await state.userJSON(call.bot)) })
-        me.get("guilds", use: endpoint("GET /users/@me/guilds") { call in .ok(await state.guildList(for: call.bot)) })
+        me.get("guilds", use: endpoint("GET /users/@me/guilds") { call in
+            .ok(await state.guildList(for: call.bot, query: call.record.query))
+        })
 
         let guild = api.group("guilds/{major}")
         guild.get("channels", use: endpoint("GET /guilds/{major}/channels") { call in
@@ -102,6 +106,7 @@ struct DiscordEmulatorRoutes: Sendable {
                         _ endpoint: (@Sendable (Call) async -> Answer)? = nil) async -> Response {
         let record = context.record
         guard record.path.hasPrefix("/api/v10/") else { return Self.error(404, code: 0, "404: Not Found") }
+        if await state.isIPBanned() { return Self.cloudflareBan() }
         let path = String(record.path.dropFirst("/api/v10".count))
         let authorization = record.headers["authorization"] ?? ""
         guard authorization.hasPrefix("Bot "),
@@ -150,6 +155,7 @@ struct DiscordEmulatorRoutes: Sendable {
             return .error(400, code: 50109, "The request body contains invalid JSON.")
         }
         let created = await state.create(by: call.bot, in: call.major, body: body.sendable)
+        if case .ok = created, await state.takeDroppedPostAnswer() { return .dropped }
         let delay = await state.postAnswerDelay
         if delay > .zero { try? await Task.sleep(for: delay) }
         return created
@@ -174,6 +180,7 @@ struct DiscordEmulatorRoutes: Sendable {
         switch answer {
         case .ok(let body): return raw(200, body, headers: headers)
         case .noContent: return Response(status: .noContent, headers: fields(headers))
+        case .dropped: return dropped()
         case .error(let status, let code, let message):
             return raw(status, DiscordEmulatorState.json(["code": code, "message": message] as [String: Any]),
                        headers: headers)
@@ -201,8 +208,12 @@ struct DiscordEmulatorRoutes: Sendable {
         return raw(429, body, headers: headers)
     }
 
+    /// Answers from Discord's own servers pass Google's front end and carry `Via: 1.1 google`; Cloudflare's ban page
+    /// does not (discord.py, discord/http.py: a 429 with no `Via` header or a non-JSON body is "Banned by Cloudflare
+    /// more than likely").
     static func fields(_ headers: [String: String]) -> HTTPFields {
         var fields = HTTPFields()
+        fields[.via] = "1.1 google"
         for (name, value) in headers {
             if let field = HTTPFields.fieldName(name) { fields[field] = value }
         }
@@ -214,6 +225,21 @@ struct DiscordEmulatorRoutes: Sendable {
         fields[.contentType] = "application/json"
         return Response(status: .init(code: status), headers: fields,
                         body: ResponseBody(byteBuffer: InvalidUTF8.buffer(body)))
+    }
+
+    /// Cloudflare's answer to an IP over Discord's invalid-request limit (rate-limits.mdx, "Invalid Request Limit aka
+    /// Cloudflare bans": 10,000 401/403/429 answers in 10 minutes → "temporarily restricted from accessing the
+    /// Discord API"): a 429 with Cloudflare's HTML error page (error 1015; Cloudflare's "Troubleshooting Cloudflare
+    /// 1XXX errors": "1XXX errors appear in the HTML body of the response"), no JSON body, no `Via`, no
+    /// `X-RateLimit-*` headers.
+    static func cloudflareBan() -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "text/html; charset=UTF-8"
+        fields[.server] = "cloudflare"
+        let body = "<!DOCTYPE html>\n<html><head><title>Access denied | discord.com used Cloudflare to restrict access"
+            + "</title></head><body><h1>Error 1015</h1><h2>You are being rate limited</h2><p>The owner of this website "
+            + "(discord.com) has banned you temporarily from accessing this website.</p></body></html>\n"
+        return Response(status: .tooManyRequests, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// Starts a 200 answer and breaks the connection in the middle of the body.

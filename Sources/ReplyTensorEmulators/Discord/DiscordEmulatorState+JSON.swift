@@ -20,7 +20,9 @@ extension DiscordEmulatorState {
                 ["id": $0.id, "type": $0.type, "allow": String($0.allow), "deny": String($0.deny)] as [String: Any]
             },
         ]
-        if [0, 5, 10, 11, 12].contains(channel.type) {
+        // resources/channel.mdx: last_message_id is "the id of the last message sent in this channel (or thread for
+        // GUILD_FORUM or GUILD_MEDIA channels)".
+        if [0, 5, 10, 11, 12, 15, 16].contains(channel.type) {
             object["last_message_id"] = lastMessageID(channel.id) as Any? ?? NSNull()
             object["topic"] = NSNull()
         }

@@ -3,11 +3,14 @@ import Foundation
 /// Messages: what users write (`inject`), what bots post (`create`, validated like Discord does) and typing.
 extension DiscordEmulatorState {
     func inject(content: String, authorID: String, channelID: String, replyTo: String?, pingReplied: Bool,
-                webhook: Bool, type: Int?) throws -> Message {
+                webhook: Bool, type: Int?, id: String? = nil) throws -> Message {
         guard let data = channels[channelID], let author = users[authorID] else {
             throw EmulatorError("unknown channel or user")
         }
-        var message = Message(id: nextID(), channelID: channelID, guildID: data.channel.guildID, author: author,
+        guard !Self.threadOnlyTypes.contains(data.channel.type) else {
+            throw EmulatorError("messages cannot be sent directly in a forum or media channel: add a post")
+        }
+        var message = Message(id: id ?? nextID(), channelID: channelID, guildID: data.channel.guildID, author: author,
                               content: content, type: type ?? (replyTo == nil ? 0 : 19), mentions: [],
                               mentionRoles: [], mentionEveryone: false, webhookID: webhook ? nextID() : nil,
                               referenceID: replyTo, nonce: nil)
@@ -42,8 +45,12 @@ extension DiscordEmulatorState {
         messages[channelID]?.first { $0.id == id }
     }
 
-    func lastMessageID(_ channelID: String) -> String? { messages[channelID]?.last?.id }
-
+    func lastMessageID(_ channelID: String) -> String? {
+        if let data = channels[channelID], Self.threadOnlyTypes.contains(data.channel.type) {
+            return lastPostID(in: channelID)
+        }
+        return messages[channelID]?.last?.id
+    }
 
     /// Creates a message from a bot, after validation; `nil` with an error answer otherwise.
     func create(by bot: User, in channelID: String, body: [String: Any]) -> DiscordEmulatorRoutes.Answer {
@@ -53,6 +60,11 @@ extension DiscordEmulatorState {
         let permissions = permissions(of: bot.id, in: channelID)
         guard permissions & Self.view != 0 else { return .error(403, code: 50001, "Missing Access") }
         guard permissions & Self.send != 0 else { return .error(403, code: 50013, "Missing Permissions") }
+        // topics/threads.mdx, Forums: "Messages cannot be sent directly in forum channels" (opcodes-and-status-codes
+        // .mdx: 50008 "Cannot send messages in a non-text channel").
+        if Self.threadOnlyTypes.contains(data.channel.type) {
+            return .error(400, code: 50008, "Cannot send messages in a non-text channel")
+        }
         let content = body["content"] as? String ?? ""
         var fieldErrors: [String: (String, String)] = [:]
         if content.unicodeScalars.count > 2000 {

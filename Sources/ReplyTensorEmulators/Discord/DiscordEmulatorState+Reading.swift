@@ -35,13 +35,24 @@ extension DiscordEmulatorState {
         return .ok(messageJSON(message, for: bot))
     }
 
-    func guildList(for bot: User) -> String {
-        let list = guilds.values.filter { $0.botRoles[bot.id] != nil }.sorted { $0.guild.id < $1.guild.id }
-            .map { data -> [String: Any] in
-                ["id": data.guild.id, "name": data.guild.name, "icon": NSNull(), "owner": false,
-                 "permissions": String(Self.defaultPermissions), "features": [String]()]
-            }
-        return Self.json(list)
+    /// `GET /users/@me/guilds`: resources/user.mdx, Get Current User Guilds — "This endpoint returns 200 guilds by
+    /// default"; query `before`, `after` (guild ids) and `limit` ("max number of guilds to return (1-200)", default
+    /// 200). A bot in more guilds pages on with `after`; guilds come in id order.
+    func guildList(for bot: User, query: [String: String]) -> String {
+        var list = guilds.values.filter { $0.botRoles[bot.id] != nil }.map(\.guild)
+            .sorted { (UInt64($0.id) ?? 0) < (UInt64($1.id) ?? 0) }
+        let limit = min(200, max(1, Int(query["limit"] ?? "200") ?? 200))
+        if let after = query["after"].flatMap(UInt64.init) {
+            list = Array(list.filter { (UInt64($0.id) ?? 0) > after }.prefix(limit))
+        } else if let before = query["before"].flatMap(UInt64.init) {
+            list = Array(list.filter { (UInt64($0.id) ?? 0) < before }.suffix(limit))
+        } else {
+            list = Array(list.prefix(limit))
+        }
+        return Self.json(list.map { guild -> [String: Any] in
+            ["id": guild.id, "name": guild.name, "icon": NSNull(), "owner": false,
+             "permissions": String(Self.defaultPermissions), "features": [String]()]
+        })
     }
 
     func guildChannels(for bot: User, guildID: String) -> DiscordEmulatorRoutes.Answer {

@@ -47,8 +47,15 @@ actor DiscordEmulatorState {
     var nonces: [String: (id: String, at: Date)] = [:]
     var dedupedResends = 0
     var rates = DiscordEmulator.Rates()
-    var nonceWindow: TimeInterval = 600
+    /// How long a `nonce` + `enforce_nonce` is remembered. discord-api-docs, resources/message.mdx, Create Message:
+    /// "If true and nonce is present, it will be checked for uniqueness in the past few minutes" — after that a
+    /// resend creates a second message. Three minutes here; tests shorten it.
+    var nonceWindow: TimeInterval = 180
+    /// Until when Cloudflare refuses every request of this IP (an invalid-request ban).
+    var ipBannedUntil: Date?
     var postAnswerDelay: Duration = .zero
+    /// Message creations still to come whose answer is cut off.
+    var droppedPostAnswers = 0
     /// Message ids whose JSON object is written verbatim (malformed input).
     var rawMessages: [String: String] = [:]
     var limits = DiscordEmulatorLimits()
