@@ -16,6 +16,14 @@ public final class SandboxAnswers: Sendable {
 
     func setOverride(_ override: @escaping Override) { state.withLock { $0.override = override } }
 
+    /// Puts `override` in front of the current one: a part of a scenario adds answers for its own questions.
+    func addOverride(_ override: @escaping Override) {
+        state.withLock { state in
+            let previous = state.override
+            state.override = { question in override(question) ?? previous(question) }
+        }
+    }
+
     /// The answer a responder labelled `label` gives to `messages` (the last one is the question).
     func answer(_ messages: [String], label: String) -> String {
         let question = messages.last ?? ""

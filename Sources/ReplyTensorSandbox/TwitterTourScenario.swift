@@ -4,10 +4,16 @@ import ReplyTensorEmulators
 import TwitterPlatform
 
 /// The X part of the tour: mentions answered once in reply to the right post, a conversation continued, a long
-/// answer fitted to 280 weighted characters, a post without a mention left alone.
+/// answer fitted to 280 weighted characters, an answer with two cashtags posted with the second defused, a post
+/// without a mention left alone.
 public struct TwitterTourScenario {
+    /// The miners' answer to "compare TAO and ETH": two cashtags (X takes one per post) and a stranger's handle.
+    static let cashtagAnswer = "$TAO vs $ETH: TAO pays for machine intelligence, ETH for blockspace. Ask @someone "
+        + "for the charts."
+
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let x = world.twitter
+        world.answers.addOverride { $0.lowercased().contains("compare tao and eth") ? Self.cashtagAnswer : nil }
         // The bot's first run starts from "now": wait for its first mentions poll.
         let polled = await world.wait(timeout: .seconds(20)) { await !x.recorder.requests(path: "/mentions").isEmpty }
         summary.expect("X: the bot polls its mentions", polled)
@@ -40,6 +46,15 @@ public struct TwitterTourScenario {
                        WeightedLength.measure(fitted) <= 280 && fitted.hasSuffix("…"),
                        "weighted \(WeightedLength.measure(fitted))")
 
+        await world.transcript.section("X: an answer with two cashtags goes out with the second defused")
+        let compare = await x.post("@ReplyTensorBot compare TAO and ETH", from: bob)
+        answered.append(("X: a question answered with two cashtags is answered", compare))
+        _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: compare.id).isEmpty }
+        let withCashtags = await x.replies(to: compare.id).first?.text ?? ""
+        summary.expect("X: the first cashtag is kept and the second defused (X takes one per post)",
+                       withCashtags.contains("$TAO vs $\u{200D}ETH") && Cashtags.ranges(in: withCashtags).count == 1,
+                       withCashtags.debugDescription)
+
         await world.transcript.section("X: a post that does not mention the bot")
         let noise = await x.post("ReplyTensor answers on X now, neat", from: bob)
         try await Task.sleep(for: .milliseconds(2500))
@@ -60,5 +75,7 @@ public struct TwitterTourScenario {
 
 extension TwitterEmulator.Violations {
     /// Everything a well-behaved bot never causes.
-    var total: Int { requestsWhileExhausted + refreshTokenReuse + replyNotAllowed + unauthorized + duplicates }
+    var total: Int {
+        requestsWhileExhausted + refreshTokenReuse + replyNotAllowed + unauthorized + duplicates + tooManyCashtags
+    }
 }
