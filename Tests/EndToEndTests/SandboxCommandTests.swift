@@ -24,7 +24,7 @@ struct SandboxCommandTests {
         #expect(result.output.contains("[subnet · uid 0 "))
         #expect(result.output.contains("[local miner] You said: "))
         #expect(result.output.contains("✔ the next miner (uid 1) answered when the top miner failed"))
-        #expect(result.output.contains("— [17/17] Subnet: what each miner answered the bot"))
+        #expect(result.output.contains("— [18/18] Subnet: what each miner answered the bot"))
         #expect(!result.output.contains("✘"))
     }
 
