@@ -50,12 +50,16 @@ let package = Package(
         .target(name: "ReplyTensorGateway", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP"],
                 swiftSettings: swiftSettings),
 
-        // Platform adapters: Core and HTTP only.
+        // twitter-text's list of top-level domains (data only), shared by the X adapter and the X emulator.
+        .target(name: "TwitterTLDs", path: "Sources/TwitterTLDs", swiftSettings: swiftSettings),
+
+        // Platform adapters: Core and HTTP only (X also twitter-text's domain list).
         .target(name: "TelegramPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
                 path: "adapters/Telegram", swiftSettings: swiftSettings),
         .target(name: "DiscordPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
                 path: "adapters/Discord", swiftSettings: swiftSettings),
-        .target(name: "TwitterPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging, crypto],
+        .target(name: "TwitterPlatform",
+                dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", "TwitterTLDs", logging, crypto],
                 path: "adapters/Twitter", swiftSettings: swiftSettings),
 
         // What the tests, the emulators, the sandbox and the benchmarks share: the Python oracles' runner, polling
@@ -64,8 +68,8 @@ let package = Package(
 
         // Loopback emulators of the platforms and the gateway, local miners, the local subnet.
         .target(name: "ReplyTensorEmulators",
-                dependencies: ["Bittensor", "ReplyTensorTestSupport", logging, hummingbird, nioCore, serviceLifecycle,
-                               crypto],
+                dependencies: ["Bittensor", "ReplyTensorTestSupport", "TwitterTLDs", logging, hummingbird, nioCore,
+                               serviceLifecycle, crypto],
                 swiftSettings: swiftSettings),
 
         // The composition root: configuration, wiring, the bot service, metrics, logging.

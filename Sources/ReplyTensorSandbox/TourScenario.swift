@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 21)
+        world.transcript.plan(sections: 22)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")

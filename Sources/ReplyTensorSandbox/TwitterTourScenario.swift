@@ -4,11 +4,17 @@ import ReplyTensorEmulators
 import TwitterPlatform
 
 /// The X part of the tour: mentions answered once in reply to the right post, a conversation continued, a long
-/// answer fitted to 280 weighted characters, another account's handle and a link in an answer defused, a post
+/// answer fitted to 280 weighted characters, another account's handle and a link in an answer defused, an answer
+/// with two cashtags and a stranger's handle posted with the second cashtag and the handle defused, a post
 /// without a mention left alone.
 public struct TwitterTourScenario {
+    /// The miners' answer to "compare TAO and ETH": two cashtags (X takes one per post) and a stranger's handle.
+    static let cashtagAnswer = "$TAO vs $ETH: TAO pays for machine intelligence, ETH for blockspace. Ask @someone "
+        + "for the charts."
+
     func play(in world: SandboxWorld, summary: inout SandboxSummary) async throws {
         let x = world.twitter
+        world.answers.addOverride { $0.lowercased().contains("compare tao and eth") ? Self.cashtagAnswer : nil }
         // The bot's first run starts from "now": wait for its first mentions poll.
         let polled = await world.wait(timeout: .seconds(20)) { await !x.recorder.requests(path: "/mentions").isEmpty }
         summary.expect("X: the bot polls its mentions", polled)
@@ -55,6 +61,17 @@ public struct TwitterTourScenario {
                            && defused.contains("hxxps://example[.]com/subnets") && !defused.contains("https://"),
                        defused.debugDescription)
 
+        await world.transcript.section("X: an answer with two cashtags goes out with the second defused")
+        let compare = await x.post("@ReplyTensorBot compare TAO and ETH", from: bob)
+        answered.append(("X: a question answered with two cashtags is answered", compare))
+        _ = await world.wait(timeout: .seconds(20)) { await !x.replies(to: compare.id).isEmpty }
+        let withCashtags = await x.replies(to: compare.id).first?.text ?? ""
+        summary.expect("X: the first cashtag is kept and the second defused (X takes one per post), the stranger's "
+                       + "@handle defused",
+                       withCashtags.contains("$TAO vs $\u{200D}ETH") && Cashtags.ranges(in: withCashtags).count == 1
+                           && withCashtags.contains("Ask @\u{2060}someone"),
+                       withCashtags.debugDescription)
+
         await world.transcript.section("X: a post that does not mention the bot")
         let noise = await x.post("ReplyTensor answers on X now, neat", from: bob)
         try await Task.sleep(for: .milliseconds(2500))
@@ -75,5 +92,7 @@ public struct TwitterTourScenario {
 
 extension TwitterEmulator.Violations {
     /// Everything a well-behaved bot never causes.
-    var total: Int { requestsWhileExhausted + refreshTokenReuse + replyNotAllowed + unauthorized + duplicates }
+    var total: Int {
+        requestsWhileExhausted + refreshTokenReuse + replyNotAllowed + unauthorized + duplicates + tooManyCashtags
+    }
 }

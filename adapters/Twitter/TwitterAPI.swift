@@ -22,8 +22,12 @@ struct XEntities: Decodable, Sendable, Hashable {
     var mentions: [XMention]?
 }
 
+/// A long post's full text and its entities (`tweet.fields=note_tweet`). The post's own `text` and `entities` cover
+/// only its first 280 characters ("note_tweet: The full-content of the Tweet, including text beyond 280 characters",
+/// the Tweet schema of the X API v2 OpenAPI document, api.x.com/2/openapi.json).
 struct XNoteTweet: Decodable, Sendable, Hashable {
     var text: String?
+    var entities: XEntities?
 }
 
 struct XTweet: Decodable, Sendable, Hashable {
@@ -39,6 +43,8 @@ struct XTweet: Decodable, Sendable, Hashable {
 
     /// The full text (long posts carry it in `note_tweet`).
     var fullText: String { note_tweet?.text ?? text }
+    /// The @mentions of the full text: a long post's from `note_tweet` (its own cover the first 280 characters).
+    var fullMentions: [XMention]? { note_tweet?.text != nil ? note_tweet?.entities?.mentions : entities?.mentions }
     var repliedToID: String? { referenced_tweets?.first { $0.type == "replied_to" }?.id }
     var quotedID: String? { referenced_tweets?.first { $0.type == "quoted" }?.id }
 }

@@ -13,15 +13,22 @@ extension TwitterAdapter {
                         platform: .twitter, httpStatus: status)
     }
 
-    /// Throws the `BotError` for an unsuccessful answer of a read.
+    /// Throws the `BotError` for an unsuccessful answer of a read. A 403 stops the adapter only when X says the app
+    /// or its credentials are not authorised (`XForbidden`); any other 403 is an error the engine logs and retries
+    /// with back-off.
     func check(_ response: HTTPResponse, what: String) throws {
         guard !response.isSuccess else { return }
         let problem = client.problem(in: response)
         switch response.status {
         case 401: throw unauthorized(what, status: 401)
-        case 403: throw BotError(.platformStopped, "\(what): forbidden (HTTP 403): \(problem). Does the app's access "
-                                     + "level include this endpoint?", platform: .twitter, httpStatus: 403,
-                                 stopCause: .accessDenied)
+        case 403 where XForbidden.isAuthorisationProblem(response.body):
+            throw BotError(.platformStopped, "\(what): X refused the app or its credentials (HTTP 403): \(problem). Is "
+                               + "the app in a Project, with an access level and permissions that include this "
+                               + "endpoint?", platform: .twitter, httpStatus: 403,
+                           stopCause: .accessDenied)
+        case 403:
+            throw BotError(.forbidden, "\(what): forbidden (HTTP 403): \(problem)", platform: .twitter,
+                           httpStatus: 403)
         case 429:
             throw BotError(.rateLimited, "\(what): \(problem)", platform: .twitter, httpStatus: 429,
                            retryAfter: windows.wait(for: [TwitterRateWindows.mentions]) ?? .seconds(60),

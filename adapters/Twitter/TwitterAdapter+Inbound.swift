@@ -7,7 +7,7 @@ extension TwitterAdapter {
         -> InboundMessage? {
         let handle = (me.username ?? "").lowercased()
         let text = tweet.fullText
-        let mentioned = tweet.entities?.mentions?.contains { $0.username.lowercased() == handle || $0.id == me.id }
+        let mentioned = tweet.fullMentions?.contains { $0.username.lowercased() == handle || $0.id == me.id }
             ?? text.lowercased().contains("@" + handle)
         let quotesBot = tweet.quotedID.flatMap { included[$0]?.author_id } == me.id
         guard mentioned || quotesBot else { return nil }

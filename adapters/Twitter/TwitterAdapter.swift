@@ -4,12 +4,13 @@ import ReplyTensorCore
 import ReplyTensorHTTP
 
 /// The X API v2 adapter: mentions polling (`GET /2/users/{id}/mentions`), replies (`POST /2/tweets`), OAuth 1.0a
-/// or OAuth 2.0, rate-limit windows and a daily post budget kept in the store.
+/// or OAuth 2.0, rate-limit windows, a daily post budget and a daily spend cap kept in the store.
 ///
 /// Ids: `InboundMessage.id` is the tweet id (unique on X); the chat is the conversation (`conversation_id`).
 /// Cursor: one scope, `since_id`, advanced to the newest mention id only when every page of a poll was read.
 /// State (adapter state store, so restarts honour it): `rate.<endpoint>` windows, `cap.app24` / `cap.user24`
-/// (`TwitterRateWindows`), `poll.next_at`, `post_budget.day` / `post_budget.used` (`TwitterPostBudget`).
+/// (`TwitterRateWindows`), `poll.next_at`, `post_budget.day` / `post_budget.used` (`TwitterPostBudget`),
+/// `spend.day` / `spend.micro_usd` (`TwitterSpendCap`).
 ///
 /// The parts: identity here; polling in `+Polling` (tweets to messages in `+Inbound`); replies in `+Posting`;
 /// crash recovery in `+Reconcile`; error mapping in `+Errors`.
@@ -33,6 +34,7 @@ public actor TwitterAdapter: PlatformAdapter {
     let logger: Logger
     let windows: TwitterRateWindows
     let budget: TwitterPostBudget
+    let spend: TwitterSpendCap
     /// One post at a time: the budget and the post windows are checked and counted without interleaving.
     let postLock = AsyncLock()
     /// The bot's account, once `users/me` answered.
@@ -52,8 +54,9 @@ public actor TwitterAdapter: PlatformAdapter {
         self.windows = TwitterRateWindows(state: environment.state, now: environment.now, logger: logger)
         self.budget = TwitterPostBudget(limit: configuration.dailyPostBudget, state: environment.state,
                                         now: environment.now)
+        self.spend = TwitterSpendCap(spending: configuration.spending, state: environment.state, now: environment.now)
         self.rules = PlatformRules(
-            length: WeightedLength.rule, overflow: configuration.threadReplies ? .split : .truncate,
+            length: PostText.rule, overflow: configuration.threadReplies ? .split : .truncate,
             maxParts: configuration.threadReplies ? configuration.maxThreadParts : 1, typingInterval: nil,
             sendRules: [], idempotentPost: false,
             output: OutputAllowances(links: configuration.allowLinks, mentions: configuration.allowMentions))
@@ -64,6 +67,9 @@ public actor TwitterAdapter: PlatformAdapter {
 
     /// Posts counted today (UTC).
     public func postsToday() async throws -> Int { try await budget.postsToday() }
+
+    /// What today's (UTC) posts and reads cost at the configured prices, in dollars.
+    public func spentToday() async throws -> Double { Double(try await spend.spentToday()) / 1_000_000 }
 
     // MARK: Identity
 

@@ -37,6 +37,8 @@ public struct TwitterConfiguration: PlatformSettings {
     public var backfillOnFirstRun: Bool
     /// `reconcile_posting`: after a crash in `posting`, look for the bot's own reply before deciding.
     public var reconcilePosting: Bool
+    /// `daily_budget_usd` with `price_post_usd`, `price_post_with_url_usd` and `price_read_usd`.
+    public var spending = TwitterSpending()
     /// Each poll re-reads this many seconds before the cursor (late-delivered mentions; dedup makes it free).
     public var overlapSeconds: Double
     /// The shortest derived interval between polls.
@@ -87,6 +89,7 @@ public struct TwitterConfiguration: PlatformSettings {
         configuration.reconcilePosting = settings.bool("reconcile_posting", default: configuration.reconcilePosting)
         configuration.allowMentions = settings.bool("allow_mentions", default: configuration.allowMentions)
         configuration.allowLinks = settings.bool("allow_links", default: configuration.allowLinks)
+        configuration.spending = TwitterSpending.read(from: settings)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
         configuration.apiBase = trimmed(configuration.apiBase)
         return configuration

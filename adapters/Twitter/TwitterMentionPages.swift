@@ -16,10 +16,11 @@ struct TwitterMentionPages {
     var complete = false
 
     /// Reads one page through `reader` (`TwitterClient.mentionsReader()`): invalid UTF-8 is repaired, malformed
-    /// posts are skipped, both reported. False when the page is not readable at all.
-    mutating func read(_ body: Data, client: TwitterClient, reader: inout AnswerReader) -> Bool {
+    /// posts are skipped, both reported. The number of posts the page returned (malformed ones too: X bills them),
+    /// or nil when the page is not readable at all.
+    mutating func read(_ body: Data, client: TwitterClient, reader: inout AnswerReader) -> Int? {
         defer { rejected = reader.rejected }
-        guard let envelope = client.readMentions(body, with: &reader) else { return false }
+        guard let envelope = client.readMentions(body, with: &reader) else { return nil }
         for user in envelope.includes?.users ?? [] { users[user.id] = user }
         for tweet in envelope.includes?.tweets ?? [] { included[tweet.id] = tweet }
         newest = TweetID.newer(newest, envelope.meta?.newest_id)
@@ -28,7 +29,7 @@ struct TwitterMentionPages {
             newest = TweetID.newer(newest, tweet.id)
         }
         nextToken = envelope.meta?.next_token
-        return true
+        return envelope.data?.count ?? 0
     }
 
     /// The tweets read, each once, oldest first.

@@ -11,7 +11,8 @@ struct TwitterPostBudget: Sendable {
     let state: any AdapterStateStore
     let now: @Sendable () -> Date
 
-    private static func day(_ date: Date) -> String {
+    /// The UTC day of `date` (`2026-12-04`), the key of a day's count.
+    static func day(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.calendar = Calendar(identifier: .gregorian)
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -14,6 +14,7 @@ extension CheckCatalog {
         let adapter = TwitterAdapter(configuration: configuration.twitter, environment: environment)
         let auth = configuration.twitter.auth.name
         let budget = configuration.twitter.dailyPostBudget
+        let spending = configuration.twitter.spending
         return Check(name: "twitter") {
             do {
                 let verified = try await adapter.verify()
@@ -29,6 +30,9 @@ extension CheckCatalog {
                     result.details.append("\(name): \(cap.remaining)/\(cap.limit) left")
                 }
                 result.details.append("daily_post_budget: \(budget == 0 ? "unlimited" : String(budget)) posts per UTC day")
+                result.details.append(spending.dailyBudgetUSD == 0 ? "daily_budget_usd: no spend cap"
+                    : "daily_budget_usd: $\(spending.dailyBudgetUSD) per UTC day (a post $\(spending.pricePostUSD), "
+                        + "with a URL $\(spending.pricePostWithURLUSD), a post read $\(spending.priceReadUSD))")
                 return result
             } catch {
                 return Check.Result(ok: false, summary: "\(error)")

@@ -54,6 +54,33 @@ extension TwitterEmulator {
         public var unauthorized = 0
         /// Reply posts refused as duplicate content.
         public var duplicates = 0
+        /// Posts refused for carrying more than one cashtag.
+        public var tooManyCashtags = 0
+    }
+
+    /// What X's pay-per-use would bill (docs.x.com/x-api/getting-started/pricing): reads "per resource returned in
+    /// the response", writes per request, a post with a URL as "Content: Create (with URL)".
+    public struct Usage: Sendable, Hashable {
+        /// Posts returned by reads (mentions, timelines, lookups).
+        public var postsRead = 0
+        /// Posts created, those with a URL included.
+        public var posts = 0
+        /// Posts created with a URL.
+        public var postsWithURL = 0
+
+        /// The bill at these prices.
+        public func cost(read: Double, post: Double, postWithURL: Double) -> Double {
+            Double(postsRead) * read + Double(posts - postsWithURL) * post + Double(postsWithURL) * postWithURL
+        }
+    }
+
+    /// A 403 a read can answer (docs.x.com/x-api/fundamentals/response-codes-and-errors: "403 Forbidden: valid auth
+    /// but no permission for this resource or action").
+    public enum ReadRefusal: Sendable, Hashable {
+        /// The app is not attached to a Project (problem type `client-forbidden`, reason `client-not-enrolled`).
+        case clientNotEnrolled
+        /// A plain `Forbidden` that says nothing about the app or its credentials.
+        case forbidden
     }
 
     /// A rate-limit window: `limit` requests per `seconds`, starting with the first request.

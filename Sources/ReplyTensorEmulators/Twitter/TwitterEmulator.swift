@@ -4,9 +4,11 @@ import ReplyTensorTestSupport
 
 /// A loopback emulator of the X API v2 for one bot account: `GET /2/users/me`, `GET /2/users/{id}/mentions`
 /// (since_id, pagination, the 800 cap, `data` absent when empty, `includes`, `meta`), `GET /2/users/{id}/tweets`,
-/// `GET /2/tweets/{id}`, `POST /2/tweets` (the reply restriction, duplicate content, length), `POST /2/oauth2/token`
-/// (refresh-token rotation). Requests must carry a valid OAuth 1.0a signature or a live Bearer token. Every
-/// response carries `x-rate-limit-*` headers from per-endpoint windows that tests can shorten.
+/// `GET /2/tweets/{id}`, `POST /2/tweets` (the reply restriction, duplicate content, one cashtag at most, the weighted
+/// length with twitter-text's URLs), `POST /2/oauth2/token` (refresh-token rotation). Long posts carry their full
+/// text in `note_tweet`. Requests must carry a valid OAuth 1.0a signature or a live Bearer token. Every response
+/// carries `x-rate-limit-*` headers from per-endpoint windows that tests can shorten; `usage` is what pay-per-use
+/// would bill.
 public final class TwitterEmulator: Sendable {
     public let server: EmulatorServer
     public let recorder: RequestRecorder
@@ -87,6 +89,8 @@ public final class TwitterEmulator: Sendable {
     /// The bot's replies to `id`.
     public func replies(to id: String) async -> [Tweet] { await botPosts.filter { $0.repliedToID == id } }
     public var violations: Violations { get async { await state.violations } }
+    /// What X's pay-per-use would bill so far: posts read, posts created (with a URL or not).
+    public var usage: Usage { get async { await state.usage } }
     public var refreshCount: Int { get async { await state.refreshCount } }
 
     // MARK: Switches
@@ -106,6 +110,10 @@ public final class TwitterEmulator: Sendable {
     /// Whether the bot may reply to its own post (a thread continuation). Undocumented on X; on by default.
     public func setThreadContinuation(allowed: Bool) async { await state.setThreadContinuation(allowed) }
     public func setMentionsCap(_ cap: Int) async { await state.setMentionsCap(cap) }
+    /// The next `times` reads (`users/me`, mentions, the user timeline) answer 403 `refusal`.
+    public func refuseReads(_ refusal: ReadRefusal, times: Int = 1) async {
+        await state.refuseReads(refusal, times: times)
+    }
     /// A refresh token as the OAuth 2.0 authorisation flow hands it out (the operator's `refresh_token_env`).
     public func issueRefreshToken() async -> String { await state.issueRefreshToken() }
 

@@ -84,6 +84,7 @@ struct TwitterEmulatorRoutes: Sendable {
     /// `GET /2/users/me`.
     private func me() async -> Response {
         let bot = state.bot
+        if let refusal = await state.takeReadRefusal() { return Self.refused(refusal) }
         let (allowed, headers) = await state.take(.usersMe)
         guard allowed else { return Self.tooMany(headers) }
         return Self.json(200, ["data": ["id": bot.id, "name": bot.name, "username": bot.username]], headers: headers)
@@ -91,6 +92,7 @@ struct TwitterEmulatorRoutes: Sendable {
 
     /// `GET /2/users/{id}/mentions`: only the authenticating user's.
     private func mentions(of userID: String, query: [String: String]) async -> Response {
+        if let refusal = await state.takeReadRefusal() { return Self.refused(refusal) }
         let (allowed, headers) = await state.take(.mentions)
         guard allowed else { return Self.tooMany(headers) }
         guard userID == state.bot.id else {
@@ -102,6 +104,7 @@ struct TwitterEmulatorRoutes: Sendable {
 
     /// `GET /2/users/{id}/tweets`.
     private func timeline(of userID: String, query: [String: String]) async -> Response {
+        if let refusal = await state.takeReadRefusal() { return Self.refused(refusal) }
         let (allowed, headers) = await state.take(.userTweets)
         guard allowed else { return Self.tooMany(headers) }
         return await page(of: await state.timeline(of: userID), query: query, headers: headers)
@@ -119,7 +122,8 @@ struct TwitterEmulatorRoutes: Sendable {
                              headers: headers)
         }
         var body: [String: Any] = ["data": await Self.object(tweet, fields: query["tweet.fields"])]
-        let includes = await self.includes(for: [tweet])
+        await state.billRead(posts: 1)
+        let includes = await self.includes(for: [tweet], fields: query["tweet.fields"])
         if !includes.isEmpty { body["includes"] = includes }
         return Self.json(200, body, headers: headers)
     }
@@ -139,106 +143,6 @@ struct TwitterEmulatorRoutes: Sendable {
         case .refused(let status, let title, let detail):
             return Self.problem(status, title, detail, headers: headers)
         }
-    }
-
-    /// A newest-first page of `timeline` after `since_id`, with `pagination_token` cursors and expansions.
-    private func page(of timeline: [TwitterEmulator.Tweet], query: [String: String], headers: [(String, String)]) async
-        -> Response {
-        let maxResults = Int(query["max_results"] ?? "10") ?? -1
-        guard (5...100).contains(maxResults) else {
-            return Self.json(400, ["errors": [["parameters": ["max_results": [query["max_results"] ?? ""]],
-                                               "message": "The `max_results` query parameter value [\(query["max_results"] ?? "")] is not between 5 and 100"]],
-                                   "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
-                                   "type": "https://api.twitter.com/2/problems/invalid-request"], headers: headers)
-        }
-        let since = query["since_id"].flatMap { UInt64($0) } ?? 0
-        var below = UInt64.max
-        if let token = query["pagination_token"] {
-            guard token.hasPrefix("pt"), let value = UInt64(token.dropFirst(2), radix: 16) else {
-                return Self.problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
-                                    headers: headers)
-            }
-            below = value
-        }
-        let eligible = timeline.filter { (UInt64($0.id) ?? 0) > since && (UInt64($0.id) ?? 0) < below }
-        let slice = Array(eligible.prefix(maxResults))
-        var meta: [String: Any] = ["result_count": slice.count]
-        var body: [String: Any] = [:]
-        if !slice.isEmpty {
-            var objects: [Any] = []
-            for tweet in slice {
-                if let raw = await state.rawObjects[tweet.id],
-                   let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) {
-                    objects.append(object)
-                } else {
-                    objects.append(await Self.object(tweet, fields: query["tweet.fields"]))
-                }
-            }
-            body["data"] = objects
-            meta["newest_id"] = slice.first!.id
-            meta["oldest_id"] = slice.last!.id
-            if eligible.count > slice.count, let last = UInt64(slice.last!.id) {
-                meta["next_token"] = "pt" + String(last, radix: 16)
-            }
-            if query["expansions"] != nil {
-                let includes = await self.includes(for: slice)
-                if !includes.isEmpty { body["includes"] = includes }
-            }
-        }
-        body["meta"] = meta
-        return Self.json(200, body, headers: headers)
-    }
-
-    /// `includes.users` (authors, referenced authors) and `includes.tweets` (referenced posts).
-    private func includes(for tweets: [TwitterEmulator.Tweet]) async -> [String: Any] {
-        var userIDs: [String] = []
-        var referenced: [TwitterEmulator.Tweet] = []
-        for tweet in tweets {
-            userIDs.append(tweet.authorID)
-            for id in [tweet.repliedToID, tweet.quotedID].compactMap({ $0 }) {
-                if let parent = await state.tweet(id) {
-                    referenced.append(parent)
-                    userIDs.append(parent.authorID)
-                }
-            }
-        }
-        var seen: Set<String> = []
-        var users: [[String: Any]] = []
-        for id in userIDs where seen.insert(id).inserted {
-            if let user = await state.users[id] { users.append(["id": user.id, "name": user.name, "username": user.username]) }
-        }
-        var result: [String: Any] = [:]
-        if !users.isEmpty { result["users"] = users }
-        if !referenced.isEmpty {
-            var objects: [[String: Any]] = []
-            for tweet in referenced { objects.append(await Self.object(tweet, fields: "author_id,conversation_id,created_at,in_reply_to_user_id,referenced_tweets,entities")) }
-            result["tweets"] = objects
-        }
-        return result
-    }
-
-    static func object(_ tweet: TwitterEmulator.Tweet, fields: String?) async -> [String: Any] {
-        let wanted = Set((fields ?? "").split(separator: ",").map(String.init))
-        var object: [String: Any] = ["id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]]
-        if wanted.contains("author_id") { object["author_id"] = tweet.authorID }
-        if wanted.contains("conversation_id") { object["conversation_id"] = tweet.conversationID }
-        if wanted.contains("created_at") {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            object["created_at"] = formatter.string(from: tweet.createdAt)
-        }
-        if wanted.contains("in_reply_to_user_id"), let user = tweet.inReplyToUserID { object["in_reply_to_user_id"] = user }
-        if wanted.contains("reply_settings") { object["reply_settings"] = "everyone" }
-        if wanted.contains("referenced_tweets") {
-            var references: [[String: String]] = []
-            if let id = tweet.repliedToID { references.append(["type": "replied_to", "id": id]) }
-            if let id = tweet.quotedID { references.append(["type": "quoted", "id": id]) }
-            if !references.isEmpty { object["referenced_tweets"] = references }
-        }
-        if wanted.contains("entities"), !tweet.mentions.isEmpty {
-            object["entities"] = ["mentions": tweet.mentions.map { ["start": $0.start, "end": $0.end, "username": $0.username] }]
-        }
-        return object
     }
 
     private func token(_ record: RecordedRequest) async -> Response {
@@ -276,6 +180,26 @@ struct TwitterEmulatorRoutes: Sendable {
     }
 
     static func notFound() -> Response { problem(404, "Not Found", "Sorry, that page does not exist.") }
+
+    /// A read's 403. The app not in a Project is X's `client-forbidden` problem with `reason` `client-not-enrolled`
+    /// (docs.x.com/x-api/fundamentals/response-codes-and-errors lists the problem types; the body is the one X
+    /// sends, as client libraries quote it); any other is a plain problem that names neither app nor credentials.
+    static func refused(_ refusal: TwitterEmulator.ReadRefusal) -> Response {
+        switch refusal {
+        case .clientNotEnrolled:
+            return json(403, [
+                "client_id": "31090446", "title": "Client Forbidden", "reason": "client-not-enrolled",
+                "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
+                    + "from a Twitter developer App that is attached to a Project. You can create a project via the "
+                    + "developer portal.",
+                "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+                "required_enrollment": "Appropriate Level of API Access",
+                "type": "https://api.twitter.com/2/problems/client-forbidden",
+            ], headers: [])
+        case .forbidden:
+            return problem(403, "Forbidden", "Forbidden")
+        }
+    }
 
     static func tooMany(_ headers: [(String, String)]) -> Response {
         problem(429, "Too Many Requests", "Too Many Requests", headers: headers)

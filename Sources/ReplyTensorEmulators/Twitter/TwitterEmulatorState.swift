@@ -27,6 +27,9 @@ actor TwitterEmulatorState {
     private var tokenCounter = 0
     private(set) var refreshCount = 0
     private(set) var violations = TwitterEmulator.Violations()
+    private(set) var usage = TwitterEmulator.Usage()
+    /// 403s the next reads answer, first first.
+    private var readRefusals: [TwitterEmulator.ReadRefusal] = []
     var allowThreadContinuation = true
     var mentionsCap = 800
     /// Post ids whose object in pages is this JSON (malformed input).
@@ -74,6 +77,15 @@ actor TwitterEmulatorState {
     func revokeAccessTokens() { accessTokens.removeAll() }
     func setThreadContinuation(_ allowed: Bool) { allowThreadContinuation = allowed }
     func setMentionsCap(_ cap: Int) { mentionsCap = cap }
+    func refuseReads(_ refusal: TwitterEmulator.ReadRefusal, times: Int) {
+        readRefusals += Array(repeating: refusal, count: max(0, times))
+    }
+
+    /// The 403 the next read answers, if one is queued.
+    func takeReadRefusal() -> TwitterEmulator.ReadRefusal? { readRefusals.isEmpty ? nil : readRefusals.removeFirst() }
+
+    /// Pay-per-use bills "per resource returned in the response" (docs.x.com/x-api/getting-started/pricing).
+    func billRead(posts: Int) { usage.postsRead += posts }
 
     /// A refresh token as the authorisation flow would hand it out.
     func issueRefreshToken() -> String {
@@ -252,13 +264,20 @@ actor TwitterEmulatorState {
     static let notSummoned = "Reply to this conversation is not allowed because you have not been mentioned or "
         + "otherwise engaged by the author of the post you are replying to."
     static let duplicate = "You are not allowed to create a Tweet with duplicate content."
+    /// "Self-serve customers: Posts created via the API are limited to a maximum of 1 cashtag per post."
+    /// (docs.x.com/x-api/posts/manage-tweets/introduction); X's answer to a second one, as clients quote it.
+    static let tooManyCashtags = "Posts are limited to a maximum of one cashtag"
 
     func post(text: String, replyTo: String?) -> PostAnswer {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .refused(status: 400, title: "Invalid Request", detail: "The `text` field is required.")
         }
-        if TwitterEmulatorLength.measure(text) > 280 {
+        if TwitterEmulatorText.measure(text) > 280 {
             return .refused(status: 400, title: "Invalid Request", detail: "Text is too long (more than 280 weighted characters).")
+        }
+        if TwitterEmulatorText.cashtags(in: text) > 1 {
+            violations.tooManyCashtags += 1
+            return .refused(status: 403, title: "Forbidden", detail: Self.tooManyCashtags)
         }
         if let replyTo {
             guard let parent = tweets[replyTo] else {
@@ -276,6 +295,9 @@ actor TwitterEmulatorState {
             violations.duplicates += 1
             return .refused(status: 403, title: "Forbidden", detail: Self.duplicate)
         }
+        // "Content: Create" or, with a URL, "Content: Create (with URL)" (docs.x.com/x-api/getting-started/pricing).
+        usage.posts += 1
+        if !TwitterEmulatorText.urls(in: text).isEmpty { usage.postsWithURL += 1 }
         return .created(create(text: text, authorID: bot.id, replyTo: replyTo, quote: nil))
     }
 }

@@ -39,14 +39,15 @@ enum TwitterTest {
 
     static func adapter(_ emulator: TwitterEmulator, auth: TwitterConfiguration.Auth? = nil,
                         state: TwitterTestState = TwitterTestState(), budget: Int = 50, thread: Bool = false,
-                        backfill: Bool = false, reconcile: Bool = false, http: (any HTTPClient)? = nil)
-        -> TwitterAdapter {
+                        backfill: Bool = false, reconcile: Bool = false, http: (any HTTPClient)? = nil,
+                        configure: (inout TwitterConfiguration) -> Void = { _ in }) -> TwitterAdapter {
         var logger = Logger(label: "test.twitter")
         logger.logLevel = .critical
-        let configuration = TwitterConfiguration(apiBase: emulator.apiBase, auth: auth ?? oauth1(emulator),
+        var configuration = TwitterConfiguration(apiBase: emulator.apiBase, auth: auth ?? oauth1(emulator),
                                                  dailyPostBudget: budget, threadReplies: thread,
                                                  backfillOnFirstRun: backfill, reconcilePosting: reconcile,
                                                  minimumPollInterval: 0.05)
+        configure(&configuration)
         return TwitterAdapter(configuration: configuration,
                               environment: AdapterEnvironment(http: http ?? Self.http(), state: state, logger: logger))
     }

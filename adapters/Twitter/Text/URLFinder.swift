@@ -1,149 +1,92 @@
-/// Finds URLs in a post the way twitter-text does, closely enough for length counting: `http(s)://` URLs and
-/// bare domains with a known top-level domain, not glued to a preceding letter, digit, `@`, `$` or `#`, with
-/// path and query characters and the ending rules of twitter-text (trailing punctuation is not part of a URL).
-enum URLFinder {
-    static let genericTLDs: Set<String> = [
-        "com", "net", "org", "edu", "gov", "info", "biz", "io", "ai", "app", "dev", "xyz", "online", "site", "tech",
-        "blog", "news", "shop", "store", "cloud", "page", "link", "live", "art", "club", "me", "tv", "co", "social",
-    ]
+import Foundation
+
+/// Finds URLs in a post as twitter-text v3 does (`extractUrlsWithIndices`, js/src/extractUrlsWithIndices.js of
+/// twitter/twitter-text): `http(s)://` URLs and bare domains ending in one of twitter-text's 1,574 top-level domains
+/// (`URLExpressions`), not glued to a preceding letter, digit, `@`, `$` or `#`; without a protocol only the ASCII
+/// domains count, and not after `-`, `_`, `.` or `/`; a `t.co` link takes no path; trailing punctuation is not part
+/// of a URL. Each URL weighs 23 in X's length and makes a post a "Content: Create (with URL)" on pay-per-use.
+///
+/// The punycode check of `isValidUrl` is approximated by what `IDN.toASCII` of twitter-text's Java port and Python's
+/// `idna` codec refuse: an empty label, an ASCII label over 63 characters, a non-ASCII label that starts with the ACE
+/// prefix `xn--` (labels compared after the compatibility mapping of nameprep).
+public enum URLFinder {
+    static let defaultProtocol = "https://"
+    static let maxURLLength = 4096
+    static let maxTcoSlugLength = 40
 
     /// The ranges of the URLs in `text`, in order.
-    static func ranges(in text: String) -> [Range<String.Index>] {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(".") else { return [] }
-        var indices: [String.Index] = []
-        var cursor = text.unicodeScalars.startIndex
-        for _ in scalars { indices.append(cursor); cursor = text.unicodeScalars.index(after: cursor) }
-        indices.append(text.unicodeScalars.endIndex)
-        var result: [Range<String.Index>] = []
-        var position = 0
-        while position < scalars.count {
-            if let end = match(scalars, at: position) {
-                let lower = indices[position]
-                let upper = indices[end]
-                // Keep to grapheme boundaries so the counter can step over the range.
-                result.append(lower..<upper)
-                position = end
-            } else {
-                position += 1
-            }
-        }
-        return result.filter { $0.lowerBound.samePosition(in: text) != nil && $0.upperBound.samePosition(in: text) != nil }
-    }
-
-    static func isASCIIAlnum(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return false
-        }
-    }
-
-    static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        (0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(scalar.value + 32)! : scalar
-    }
-
-    /// The end of a URL starting at `start`, or nil.
-    static func match(_ s: [Unicode.Scalar], at start: Int) -> Int? {
-        if start > 0 {
-            let before = s[start - 1]
-            if isASCIIAlnum(before) || "@＠$#＃".unicodeScalars.contains(before) { return nil }
-        }
-        var position = start
-        var hasProtocol = false
-        for prefix in ["https://", "http://"] {
-            let p = Array(prefix.unicodeScalars)
-            if start + p.count <= s.count, zip(s[start..<(start + p.count)], p).allSatisfy({ lower($0) == $1 }) {
-                position = start + p.count
-                hasProtocol = true
-                break
-            }
-        }
-        if !hasProtocol, start > 0, "-_./".unicodeScalars.contains(s[start - 1]) { return nil }
-        // Domain: labels of letters, digits, '-' and '_' separated by dots; the last label a known TLD.
-        var labels: [String] = []
-        var label = ""
-        var end = position
-        var lastGoodEnd: Int?
-        while end < s.count {
-            let scalar = s[end]
-            if isASCIIAlnum(scalar) || scalar == "-" || scalar == "_" {
-                label.unicodeScalars.append(lower(scalar))
-                end += 1
-                if labels.count >= 1, isTLD(label), end == s.count || !(isASCIIAlnum(s[end]) || s[end] == "-" || s[end] == "_" || s[end] == "@") {
-                    lastGoodEnd = end
-                }
-            } else if scalar == ".", !label.isEmpty {
-                labels.append(label)
-                label = ""
-                end += 1
-            } else {
-                break
-            }
-        }
-        guard var cursor = lastGoodEnd else { return nil }
-        // Port.
-        if cursor < s.count, s[cursor] == ":", hasProtocol {
-            var digits = cursor + 1
-            while digits < s.count, ("0"..."9").contains(s[digits]) { digits += 1 }
-            if digits > cursor + 1 { cursor = digits }
-        }
-        // Path.
-        if cursor < s.count, s[cursor] == "/" {
-            var scan = cursor + 1
-            var lastEnding = cursor + 1
-            var depth = 0
-            while scan < s.count {
-                let scalar = s[scan]
-                if scalar == "(" { depth += 1 } else if scalar == ")" {
-                    if depth == 0 { break }
-                    depth -= 1
-                    scan += 1
-                    lastEnding = scan
+    public static func ranges(in text: String) -> [Range<String.Index>] {
+        guard text.contains(".") else { return [] }
+        let utf16 = text.utf16
+        var result: [Range<Int>] = []
+        for match in URLExpressions.extractUrl.matches(in: text, range: text.wholeRange) {
+            guard let url = text.group(3, of: match), let domain = text.group(5, of: match) else { continue }
+            let protocolPart = text.group(4, of: match)
+            let end = match.range.location + match.range.length
+            let start = end - url.utf16.count
+            guard isValid(url: url, protocolPart: protocolPart ?? defaultProtocol, domain: domain) else { continue }
+            if protocolPart == nil {
+                if let before = text.group(2, of: match)?.unicodeScalars.last, "-_./".unicodeScalars.contains(before) {
                     continue
                 }
-                guard isPathChar(scalar) else { break }
-                scan += 1
-                if isPathEnding(scalar) { lastEnding = scan }
+                // `validAsciiDomain` runs over the domain alone (its end is an end of input for the TLD lookahead).
+                let offset = match.range(at: 5).location
+                let domains = URLExpressions.validAsciiDomain.matches(in: domain, range: domain.wholeRange)
+                guard let last = domains.last else { continue }
+                for ascii in domains.dropLast() {
+                    let location = offset + ascii.range.location
+                    result.append(location..<(location + ascii.range.length))
+                }
+                // With a path, the last domain's URL runs to the end of the match.
+                let lastStart = offset + last.range.location
+                let hasPath = match.range(at: 7).location != NSNotFound
+                result.append(lastStart..<(hasPath ? end : lastStart + last.range.length))
+            } else if let tco = URLExpressions.validTcoUrl.firstMatch(in: url, range: url.wholeRange) {
+                if tco.range(at: 1).length > maxTcoSlugLength { continue }
+                result.append(start..<(start + tco.range.length))
+            } else {
+                result.append(start..<end)
             }
-            cursor = lastEnding
         }
-        // Query.
-        if cursor < s.count, s[cursor] == "?" {
-            var scan = cursor + 1
-            var lastEnding: Int?
-            while scan < s.count, isQueryChar(s[scan]) {
-                if isQueryEnding(s[scan]) { lastEnding = scan + 1 }
-                scan += 1
+        return result.compactMap { range in
+            guard let lower = utf16.index(utf16.startIndex, offsetBy: range.lowerBound, limitedBy: utf16.endIndex),
+                  let upper = utf16.index(utf16.startIndex, offsetBy: range.upperBound, limitedBy: utf16.endIndex),
+                  lower.samePosition(in: text.unicodeScalars) != nil, upper.samePosition(in: text.unicodeScalars) != nil
+            else { return nil }
+            return lower..<upper
+        }
+    }
+
+    /// `isValidUrl`: the host converts to ASCII and the URL with its protocol is at most 4,096 characters long.
+    static func isValid(url: String, protocolPart: String, domain: String) -> Bool {
+        // Labels split at every "." scalar (a combining mark after a dot makes one grapheme with it).
+        let labels = domain.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !labels.isEmpty, labels.allSatisfy({ !$0.isEmpty }) else { return false }
+        for label in labels {
+            // Nameprep maps compatibility characters first (NFKC: "…" becomes "..."), then checks.
+            let mapped = label.unicodeScalars.allSatisfy(\.isASCII) ? label
+                : label.precomposedStringWithCompatibilityMapping
+            if mapped.unicodeScalars.allSatisfy(\.isASCII) {
+                guard mapped.utf16.count <= 63 else { return false }
+            } else if mapped.lowercased().hasPrefix("xn--") {
+                return false
             }
-            if let lastEnding { cursor = lastEnding }
         }
-        return cursor
+        return protocolPart.utf16.count + url.utf16.count <= maxURLLength
     }
+}
 
-    static func isTLD(_ label: String) -> Bool {
-        if genericTLDs.contains(label) { return true }
-        return label.unicodeScalars.count == 2 && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) }
-    }
+extension String {
+    /// The whole string as an `NSRange` (UTF-16).
+    var wholeRange: NSRange { NSRange(location: 0, length: utf16.count) }
 
-    static func isLetterLike(_ scalar: Unicode.Scalar) -> Bool {
-        // Latin accents and Cyrillic, as twitter-text allows in paths.
-        (0xC0...0x24F).contains(scalar.value) && scalar.value != 0xD7 && scalar.value != 0xF7
-            || (0x400...0x4FF).contains(scalar.value)
-    }
-
-    static func isPathChar(_ scalar: Unicode.Scalar) -> Bool {
-        isASCIIAlnum(scalar) || isLetterLike(scalar) || "!*';:=+,.$/%#[]-_~&|@\u{2013}".unicodeScalars.contains(scalar)
-    }
-
-    static func isPathEnding(_ scalar: Unicode.Scalar) -> Bool {
-        isASCIIAlnum(scalar) || isLetterLike(scalar) || "+-=_#/".unicodeScalars.contains(scalar)
-    }
-
-    static func isQueryChar(_ scalar: Unicode.Scalar) -> Bool {
-        isASCIIAlnum(scalar) || "!?*'@();:&=+$/%#[]-_.,~|".unicodeScalars.contains(scalar)
-    }
-
-    static func isQueryEnding(_ scalar: Unicode.Scalar) -> Bool {
-        isASCIIAlnum(scalar) || "-_&=#/".unicodeScalars.contains(scalar)
+    /// The text of capture group `index` of `match`, nil when the group did not take part. (Its bounds are scalar
+    /// boundaries but may fall inside a grapheme: a combining mark after a domain is not part of it.)
+    func group(_ index: Int, of match: NSTextCheckingResult) -> String? {
+        let range = match.range(at: index)
+        guard range.location != NSNotFound,
+              let lower = utf16.index(utf16.startIndex, offsetBy: range.location, limitedBy: utf16.endIndex),
+              let upper = utf16.index(lower, offsetBy: range.length, limitedBy: utf16.endIndex) else { return nil }
+        return String(unicodeScalars[lower..<upper])
     }
 }

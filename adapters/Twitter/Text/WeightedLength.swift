@@ -26,15 +26,22 @@ public enum WeightedLength {
         var nextURL = urls.makeIterator()
         var pending = nextURL.next()
         while index < normalized.endIndex {
-            if let url = pending, url.lowerBound == index {
+            if let url = pending, url.lowerBound <= index {
                 total += urlWeight
-                index = url.upperBound
+                index = max(index, url.upperBound)
                 pending = nextURL.next()
+                continue
+            }
+            // A URL may end inside what Swift sees as one grapheme (a combining mark after it): the rest of that
+            // grapheme counts scalar by scalar, as twitter-text counts code points.
+            guard index.samePosition(in: normalized) != nil else {
+                total += weight(of: normalized.unicodeScalars[index])
+                index = normalized.unicodeScalars.index(after: index)
                 continue
             }
             let character = normalized[index]
             let next = normalized.index(after: index)
-            // A URL may start inside what Swift sees as one grapheme only in pathological text; stop there.
+            // Likewise a URL may start inside a grapheme: count the scalars before it.
             if let url = pending, url.lowerBound < next {
                 for scalar in normalized.unicodeScalars[index..<url.lowerBound] { total += weight(of: scalar) }
                 index = url.lowerBound
