@@ -22,14 +22,14 @@ struct TwitterReadTests {
         try await Task.sleep(for: start.nextPollDelay)
         await x.refuseReads(.forbidden)
         let plain = await #expect(throws: BotError.self) { try await adapter.poll(cursors: start.cursorUpdates) }
-        #expect(plain?.code != .unauthorized, "a plain 403 does not stop the adapter")
+        #expect(plain?.code != .platformStopped, "a plain 403 does not stop the adapter")
         #expect(plain?.httpStatus == 403)
         #expect(plain?.message.contains("Forbidden") == true)
         let next = try await adapter.poll(cursors: start.cursorUpdates)
         try await Task.sleep(for: next.nextPollDelay)
         await x.refuseReads(.clientNotEnrolled)
         let enrolled = await #expect(throws: BotError.self) { try await adapter.poll(cursors: start.cursorUpdates) }
-        #expect(enrolled?.code == .unauthorized)
+        #expect(enrolled?.code == .platformStopped)
         #expect(enrolled?.message.contains("attached to a Project") == true)
     }
 
