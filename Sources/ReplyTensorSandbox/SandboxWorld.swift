@@ -61,6 +61,34 @@ public final class SandboxWorld: Sendable {
         let answers = SandboxAnswers()
         await gateway.setAnswer { answers.answer($0.messages.map(\.content), label: "gateway-emulator") }
         let subnet = try await SandboxSubnet.start(folder: folder, answers: answers)
+        introduce(telegram: telegram, discord: discord, twitter: twitter, gateway: gateway, subnet: subnet,
+                  folder: folder, to: transcript)
+        let text = configText(telegram: telegram, discord: discord, twitter: twitter, gateway: gateway, subnet: subnet)
+        let configURL = folder.appendingPathComponent("sandbox.toml")
+        try text.write(to: configURL, atomically: true, encoding: .utf8)
+        let environment = [
+            "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
+            "REPLYTENSOR_SANDBOX_X_KEY": twitter.consumerKey, "REPLYTENSOR_SANDBOX_X_SECRET": twitter.consumerSecret,
+            "REPLYTENSOR_SANDBOX_X_TOKEN": twitter.accessToken,
+            "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET": twitter.accessTokenSecret,
+            "REPLYTENSOR_SANDBOX_DISCORD_TOKEN": discord.token,
+        ]
+        let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: environment)
+        var logger = Logger(label: "replytensor.sandbox")
+        logger.logLevel = .critical
+        let assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+                                            observer: { transcript.observe($0) })
+        let engine = assembly.engine
+        let task: Task<Void, any Error>? = runEngine ? Task { try await engine.run() } : nil
+        return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, discord: discord,
+                            discordGuild: discordGuild, discordChannels: discordChannels, gateway: gateway,
+                            subnet: subnet, answers: answers, configText: text, environment: environment,
+                            assembly: assembly, transcript: transcript, engineTask: task)
+    }
+
+    /// The transcript's opening: where each emulator and miner listens.
+    static func introduce(telegram: TelegramEmulator, discord: DiscordEmulator, twitter: TwitterEmulator,
+                          gateway: GatewayEmulator, subnet: SandboxSubnet, folder: URL, to transcript: SandboxTranscript) {
         transcript.say("ReplyTensor sandbox — everything below runs on 127.0.0.1; nothing leaves this machine.")
         transcript.say("  Telegram Bot API emulator  \(telegram.apiBase)")
         transcript.say("  Discord HTTP API emulator  \(discord.apiBase)")
@@ -72,7 +100,13 @@ public final class SandboxWorld: Sendable {
         transcript.say("  OpenAI-compatible gateway  \(gateway.baseURL)  (fallback; deterministic answers labelled [gateway-emulator])")
         transcript.say("  answers come from the deterministic local responder: [\(SandboxSubnet.label)] or [gateway-emulator]")
         transcript.say("  store                      \(folder.appendingPathComponent("sandbox.sqlite").path)")
-        let text = """
+    }
+
+    /// The bot's configuration file: every platform on its emulator, the local subnet first, the gateway as fallback
+    /// (secrets by environment variable name).
+    static func configText(telegram: TelegramEmulator, discord: DiscordEmulator, twitter: TwitterEmulator,
+                           gateway: GatewayEmulator, subnet: SandboxSubnet) -> String {
+        """
             [bot]
             name = "ReplyTensor sandbox"
             store = "sandbox.sqlite"
@@ -118,26 +152,6 @@ public final class SandboxWorld: Sendable {
             [log]
             level = "critical"
             """
-        let configURL = folder.appendingPathComponent("sandbox.toml")
-        try text.write(to: configURL, atomically: true, encoding: .utf8)
-        let environment = [
-            "REPLYTENSOR_SANDBOX_GATEWAY_KEY": gateway.apiKey, "REPLYTENSOR_SANDBOX_TELEGRAM_TOKEN": telegram.token,
-            "REPLYTENSOR_SANDBOX_X_KEY": twitter.consumerKey, "REPLYTENSOR_SANDBOX_X_SECRET": twitter.consumerSecret,
-            "REPLYTENSOR_SANDBOX_X_TOKEN": twitter.accessToken,
-            "REPLYTENSOR_SANDBOX_X_TOKEN_SECRET": twitter.accessTokenSecret,
-            "REPLYTENSOR_SANDBOX_DISCORD_TOKEN": discord.token,
-        ]
-        let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: environment)
-        var logger = Logger(label: "replytensor.sandbox")
-        logger.logLevel = .critical
-        let assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
-                                            observer: { transcript.observe($0) })
-        let engine = assembly.engine
-        let task: Task<Void, any Error>? = runEngine ? Task { try await engine.run() } : nil
-        return SandboxWorld(folder: folder, telegram: telegram, twitter: twitter, discord: discord,
-                            discordGuild: discordGuild, discordChannels: discordChannels, gateway: gateway,
-                            subnet: subnet, answers: answers, configText: text, environment: environment,
-                            assembly: assembly, transcript: transcript, engineTask: task)
     }
 
     /// Stops the bot gracefully, then the emulators.
