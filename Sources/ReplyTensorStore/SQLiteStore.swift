@@ -7,11 +7,10 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    /// Opens (creating if needed, mode 0600) the database at `path` and runs pending migrations.
     public init(path: String) throws {
         self.path = path
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try StoreFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
