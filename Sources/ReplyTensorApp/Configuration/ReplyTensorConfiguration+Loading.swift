@@ -114,6 +114,7 @@ extension ReplyTensorConfiguration {
         subnet.minersPerQuery = subnetSection.int("miners_per_query", default: 3, range: 1...64)
         subnet.allowPrivateAxons = subnetSection.bool("allow_private_axons", default: false)
         subnet.metagraphRefreshSeconds = subnetSection.double("metagraph_refresh_seconds", default: 600, minimum: 5)
+        subnet.platforms = Self.platformList("platforms", in: subnetSection)
         responder.subnet = subnet
 
         let gatewaySection = section.section("gateway")
@@ -132,6 +133,21 @@ extension ReplyTensorConfiguration {
             }
         }
         responder.gateway = gateway
+    }
+
+    /// A list of platform names (`["twitter", "discord"]`; `x` is another name for `twitter`), each known.
+    static func platformList(_ key: String, in section: ConfigSection) -> [Platform] {
+        let known: [Platform] = [.telegram, .discord, .twitter]
+        var platforms: [Platform] = []
+        for name in section.strings(key, default: []) {
+            let platform = name.lowercased() == "x" ? Platform.twitter : Platform(rawValue: name.lowercased())
+            guard known.contains(platform) else {
+                section.problems.add("\(section.keyPath(key)): unknown platform \"\(name)\" (expected telegram, discord or twitter)")
+                continue
+            }
+            if !platforms.contains(platform) { platforms.append(platform) }
+        }
+        return platforms
     }
 
     mutating func readPlugins(_ section: ConfigSection, registry: PluginRegistry) {

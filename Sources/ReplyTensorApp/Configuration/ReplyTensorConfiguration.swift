@@ -38,6 +38,9 @@ public struct ReplyTensorConfiguration: Sendable {
         public var minersPerQuery = 3
         public var allowPrivateAxons = false
         public var metagraphRefreshSeconds = 600.0
+        /// `platforms`: the subnet answers only mentions from these (empty = every platform); the others (DMs, say)
+        /// go to the next responder, so their text never reaches third-party miners.
+        public var platforms: [Platform] = []
     }
 
     public struct Gateway: Sendable {

@@ -19,7 +19,9 @@ public enum ResponderFactory {
         case "gateway":
             return GatewayResponder(configuration: gateway(configuration), http: http)
         case "subnet":
-            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger)
+            let subnet = try SubnetWiring.responder(configuration, http: http, store: store, logger: logger)
+            let platforms = configuration.responder.subnet.platforms
+            return platforms.isEmpty ? subnet : PlatformScopedResponder(subnet, platforms: Set(platforms))
         default:
             throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
         }
