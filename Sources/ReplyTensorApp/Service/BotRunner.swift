@@ -24,6 +24,7 @@ public enum BotRunner {
         let lock: StoreLock
         do { lock = try StoreLock.acquire(store: configuration.bot.store.path) } catch { throw .refused("\(error)") }
         defer { lock.release() }
+        for warning in ConfigurationWarnings.list(configuration) { logger.warning("\(warning)") }
         let registry = PrometheusCollectorRegistry()
         let metrics = configuration.metrics.listen.isEmpty
             ? nil : BotMetrics(factory: PrometheusMetricsFactory(registry: registry))
