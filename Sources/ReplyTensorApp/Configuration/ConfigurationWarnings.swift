@@ -8,7 +8,7 @@ import ReplyTensorSubnet
 public enum ConfigurationWarnings {
     public static func list(_ configuration: ReplyTensorConfiguration) -> [String] {
         var warnings = StoreFiles.exposureWarnings(of: configuration.bot.store.path)
-        if configuration.responder.order.contains("subnet") && configuration.responder.subnet.allowPrivateAxons {
+        if configuration.responder.subnet.allowPrivateAxons {  // also for `ask --via subnet` and `metagraph`
             warnings.append("responder.subnet.allow_private_axons = true: the bot may query \"miners\" on loopback, "
                 + "private and link-local addresses and on this host itself; only for local testing")
         }
