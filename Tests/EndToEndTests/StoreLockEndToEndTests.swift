@@ -8,7 +8,7 @@ struct StoreLockEndToEndTests {
         (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
     }
 
-    @Test("a second run on the same store exits 1 at once naming the store and the first bot's pid; status and check --offline still work")
+    @Test("a second run on the same store exits 1 at once naming the store and the first bot's pid; status and check --offline still work; an X OAuth 2.0 check is refused")
     func oneBotPerStore() async throws {
         let world = try await TelegramWorld.start()
         defer { Task { await world.stop() } }
@@ -39,6 +39,19 @@ struct StoreLockEndToEndTests {
             #expect(Self.mode(file) == 0o600, "\(file)")
         }
         #expect(try String(contentsOfFile: store + ".lock", encoding: .utf8) == "\(first.process.processIdentifier)\n")
+
+        // An online check with X OAuth 2.0 would rotate the single-use refresh token in the same store: refused.
+        let unusedPort = try LoopbackPort.free()
+        try E2EConfig.common(gateway: world.gateway).appending("\n" + E2EConfig.twitter(
+            apiBase: "http://127.0.0.1:\(unusedPort)", auth: "oauth2"))
+            .write(to: world.folder.appendingPathComponent("check-x.toml"), atomically: true, encoding: .utf8)
+        let xEnvironment = world.environment.merging(["E2E_X_CLIENT_ID": "client", "E2E_X_CLIENT_SECRET": "secret",
+                                                      "E2E_X_REFRESH": "refresh-token"]) { $1 }
+        let xCheck = try await BotProcess.run(["check", "--config", "check-x.toml"], folder: world.folder,
+                                              environment: xEnvironment)
+        #expect(xCheck.status == 1, "\(xCheck.output)")
+        #expect(xCheck.output.contains("✘ twitter: not checked: the store \(store) is in use by another replytensor "
+            + "process (pid \(first.process.processIdentifier))"), "\(xCheck.output)")
 
         #expect(first.process.isRunning, "the first bot keeps running")
         // Still serving: a mention sent now gets exactly one reply.
