@@ -55,6 +55,30 @@ enum StoreBenchmark {
                     "policy_count_query_us": countTime.seconds * 1e6, "policy_count_result": counted,
                     "file_bytes": (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0])
         }
+        try await transitions(store, from: rows)
         try store.close()
+    }
+
+    /// The cost of the ledger's state transitions, one commit each: `claim` and `finish` commit with
+    /// `synchronous = NORMAL`, `beginPosting` with FULL (it must survive a power loss), so the difference is the
+    /// price of one fsynced commit.
+    static func transitions(_ store: SQLiteStore, from first: Int) async throws {
+        let count = 500
+        let keys = (first..<(first + count)).map { MentionKey(platform: .telegram, id: "m\($0)") }
+        _ = try await store.admit((first..<(first + count)).map(message), at: Date())
+        var times: [String: Duration] = [:]
+        func measure(_ name: String, _ step: (MentionKey) async throws -> Void) async throws {
+            let start = ContinuousClock.now
+            for key in keys { try await step(key) }
+            times[name] = ContinuousClock.now - start
+        }
+        try await measure("claim") { _ = try await store.claim($0, at: Date()) }
+        try await measure("posting") { try await store.beginPosting($0, parts: ["an answer"], backend: "bench", at: Date()) }
+        try await measure("answered") { try await store.finish($0, state: .answered, reason: nil, at: Date()) }
+        func perCommit(_ name: String) -> Double { (times[name] ?? .zero).seconds / Double(count) * 1e6 }
+        report(["benchmark": "ledger_transitions", "mentions": count,
+                "claim_normal_us": perCommit("claim"), "posting_full_us": perCommit("posting"),
+                "answered_normal_us": perCommit("answered"),
+                "full_over_normal_us": perCommit("posting") - (perCommit("claim") + perCommit("answered")) / 2])
     }
 }

@@ -72,8 +72,9 @@ extension SQLiteStore: MentionLedger {
 
     public func beginPosting(_ key: MentionKey, parts: [String], backend: String?, at date: Date) async throws {
         let json = try Self.json(parts)
+        // Durable: a power loss after the post went out must not roll the mark back (a resend would duplicate it).
         try await update(key, sql: "state = 'posting', reply_parts = ?, backend = ?, updated_at = ?",
-                         arguments: [json, backend, date.timeIntervalSince1970])
+                         arguments: [json, backend, date.timeIntervalSince1970], durable: true)
     }
 
     public func recordPosted(_ key: MentionKey, replyID: String, at date: Date) async throws {
@@ -87,14 +88,15 @@ extension SQLiteStore: MentionLedger {
                          arguments: [state.rawValue, reason, date.timeIntervalSince1970])
     }
 
-    private func update(_ key: MentionKey, sql: String, arguments: StatementArguments) async throws {
+    private func update(_ key: MentionKey, sql: String, arguments: StatementArguments, durable: Bool = false) async throws {
         var all = arguments
         all += [key.platform.rawValue, key.id]
         let finalArguments = all
-        try await write { db in
+        let change: @Sendable (Database) throws -> Void = { db in
             try db.execute(sql: "UPDATE mentions SET \(sql) WHERE platform = ? AND id = ?", arguments: finalArguments)
             if db.changesCount == 0 { throw BotError(.storage, "no ledger entry for \(key)") }
         }
+        if durable { try await durableWrite(change) } else { try await write(change) }
     }
 
     public func unfinished() async throws -> [LedgerEntry] {

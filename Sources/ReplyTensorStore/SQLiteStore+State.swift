@@ -50,8 +50,9 @@ extension SQLiteStore: TokenStore {
         try await read { db in try String.fetchOne(db, sql: "SELECT value FROM tokens WHERE name = ?", arguments: [name]) }
     }
 
+    /// Durable: X's refresh tokens are single-use, so a rotated one rolled back by a power loss locks the bot out.
     public func saveToken(_ name: String, value: String, at date: Date) async throws {
-        try await write { db in
+        try await durableWrite { db in
             try db.execute(sql: "INSERT OR REPLACE INTO tokens (name, value, updated_at) VALUES (?, ?, ?)",
                            arguments: [name, value, date.timeIntervalSince1970])
         }

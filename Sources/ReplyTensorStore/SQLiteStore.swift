@@ -7,15 +7,14 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    /// Opens (creating if needed, mode 0600) the database at `path` and runs pending migrations.
     public init(path: String) throws {
         self.path = path
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try StoreFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: SQLiteStore.normalSynchronous)
         }
         do {
             pool = try Self.openAndMigrate(path: path, configuration: configuration)
@@ -69,6 +68,33 @@ public final class SQLiteStore: Sendable {
     func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(updates)
+        } catch let error as BotError {
+            throw error
+        } catch {
+            throw BotError(.storage, "store write failed: \(error)", underlying: error)
+        }
+    }
+
+    /// Every commit is atomic and consistent; with NORMAL (WAL) the last ones may roll back on a power loss.
+    static let normalSynchronous = "PRAGMA synchronous = NORMAL"
+
+    /// A write that survives a power loss once it returns: its transaction commits with `synchronous = FULL` (the
+    /// WAL is fsynced at the commit, and with it every earlier commit), the rest of the store keeps NORMAL. SQLite
+    /// refuses to change the level inside a transaction, so it is set around it on the writer connection, which
+    /// runs one write at a time.
+    func durableWrite<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: SQLiteStore.normalSynchronous) }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try updates(db)
+                    return .commit
+                }
+                guard let result else { throw BotError(.storage, "durable write returned nothing") }
+                return result
+            }
         } catch let error as BotError {
             throw error
         } catch {

@@ -149,6 +149,7 @@ struct ConfigurationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rt-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try "key-from-file\n".write(to: folder.appendingPathComponent("gateway.key"), atomically: true, encoding: .utf8)
+        #expect(chmod(folder.appendingPathComponent("gateway.key").path, 0o600) == 0)
         let configuration = try ReplyTensorConfiguration.parse("""
             [responder]
             order = ["gateway"]

@@ -19,35 +19,7 @@ public enum IPAddressText {
         return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
-    /// Loopback, private, link-local, multicast, unspecified, CGNAT or reserved: not a public internet host.
-    /// IPv4-mapped IPv6 counts as the IPv4 address it maps to.
-    public static func isNonPublic(_ bytes: [UInt8]) -> Bool {
-        if bytes.count == 16 {
-            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-                return isNonPublic(Array(bytes[12..<16]))
-            }
-            if bytes.allSatisfy({ $0 == 0 }) { return true }  // ::
-            if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }  // ::1
-            if bytes[0..<12].allSatisfy({ $0 == 0 }) { return true }  // IPv4-compatible (deprecated)
-            if bytes[0] == 0xff { return true }  // multicast
-            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return true }  // fe80::/10 link-local
-            if bytes[0] & 0xfe == 0xfc { return true }  // fc00::/7 unique local
-            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return true }  // doc
-            if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b { return true }  // NAT64
-            return false
-        }
-        guard bytes.count == 4 else { return true }
-        let (a, b) = (bytes[0], bytes[1])
-        switch a {
-        case 0, 10, 127: return true
-        case 100 where b & 0xc0 == 64: return true  // 100.64.0.0/10
-        case 169 where b == 254: return true
-        case 172 where (16...31).contains(b): return true
-        case 192 where b == 168: return true
-        case 192 where b == 0 && bytes[2] == 0: return true  // 192.0.0.0/24
-        case 198 where b == 18 || b == 19: return true
-        case 224...255: return true  // multicast, reserved, broadcast
-        default: return false
-        }
-    }
+    /// Not a public internet host (see `AddressScope`): loopback, private, link-local, multicast, unspecified, CGNAT,
+    /// reserved, and IPv6 forms that lead to such an IPv4 (mapped, 6to4, Teredo, NAT64).
+    public static func isNonPublic(_ bytes: [UInt8]) -> Bool { !AddressScope.of(bytes).isPublic }
 }

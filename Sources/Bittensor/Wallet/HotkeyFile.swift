@@ -95,8 +95,9 @@ public enum HotkeyFile {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    /// Writes a hotkey in bittensor's layout: folders 0700 when created, the keyfile and `<hotkey>pub.txt` 0600.
-    /// With a password the keyfile is `$NACL` encrypted. Refuses to overwrite unless `overwrite`.
+    /// Writes a hotkey in bittensor's layout: folders 0700 when created, the keyfile and `<hotkey>pub.txt` 0600
+    /// from their creation, each written atomically (`AtomicFileWriter`). With a password the keyfile is `$NACL`
+    /// encrypted. Refuses to overwrite unless `overwrite`.
     public static func write(_ location: WalletLocation, keypair: Sr25519Keypair, miniSecret: [UInt8]?,
                              mnemonic: String?, password: String?, overwrite: Bool) throws {
         let manager = FileManager.default
@@ -113,21 +114,10 @@ public enum HotkeyFile {
             }
             plain = naclPrefix + Sodium.secretboxSeal(plain, key: key)
         }
-        try writePrivate(Data(plain), to: location.hotkeyFile)
+        try AtomicFileWriter.write(plain, to: location.hotkeyFile, replacing: overwrite)
         let publicHex = "0x" + Hex.encode(keypair.publicKey)
         let publicJSON = "{\"cryptoType\":1,\"accountId\":\"\(publicHex)\",\"ss58Address\":\"\(keypair.ss58Address)\","
             + "\"publicKey\":\"\(publicHex)\"}"
-        try writePrivate(Data(publicJSON.utf8), to: location.hotkeyPublicFile)
-    }
-
-    private static func writePrivate(_ data: Data, to path: String) throws {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
-        guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw KeyError("cannot create \(path)")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.write(contentsOf: data)
+        try AtomicFileWriter.write(Array(publicJSON.utf8), to: location.hotkeyPublicFile, replacing: true)
     }
 }

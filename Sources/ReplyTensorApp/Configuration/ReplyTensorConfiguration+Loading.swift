@@ -120,6 +120,7 @@ extension ReplyTensorConfiguration {
         if subnet.quorum == 1 && !subnet.acceptSingleAnswer {
             subnetSection.problems.add("responder.subnet.quorum: 1 stops at the first answer, which has no other to agree with it; use quorum >= 2 or accept_single_answer = true")
         }
+        subnet.platforms = Self.platformList("platforms", in: subnetSection)
         responder.subnet = subnet
 
         let gatewaySection = section.section("gateway")
@@ -140,6 +141,21 @@ extension ReplyTensorConfiguration {
             }
         }
         responder.gateway = gateway
+    }
+
+    /// A list of platform names (`["twitter", "discord"]`; `x` is another name for `twitter`), each known.
+    static func platformList(_ key: String, in section: ConfigSection) -> [Platform] {
+        let known: [Platform] = [.telegram, .discord, .twitter]
+        var platforms: [Platform] = []
+        for name in section.strings(key, default: []) {
+            let platform = name.lowercased() == "x" ? Platform.twitter : Platform(rawValue: name.lowercased())
+            guard known.contains(platform) else {
+                section.problems.add("\(section.keyPath(key)): unknown platform \"\(name)\" (expected telegram, discord or twitter)")
+                continue
+            }
+            if !platforms.contains(platform) { platforms.append(platform) }
+        }
+        return platforms
     }
 
     mutating func readPlugins(_ section: ConfigSection, registry: PluginRegistry) {

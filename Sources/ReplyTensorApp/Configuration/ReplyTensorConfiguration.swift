@@ -44,6 +44,9 @@ public struct ReplyTensorConfiguration: Sendable {
         public var answerWaitMilliseconds = 800
         /// Whether an answer no other answer agrees with may be posted.
         public var acceptSingleAnswer = false
+        /// `platforms`: the subnet answers only mentions from these (empty = every platform); the others (DMs, say)
+        /// go to the next responder, so their text never reaches third-party miners.
+        public var platforms: [Platform] = []
     }
 
     public struct Gateway: Sendable {

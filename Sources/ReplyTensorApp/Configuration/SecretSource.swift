@@ -13,6 +13,11 @@ public struct SecretSource {
         let file = section.string("\(name)_file", default: "")
         if !file.isEmpty {
             let url = ConfigPaths.resolve(file, relativeTo: baseDirectory)
+            if let mode = Self.mode(of: url.path), mode & 0o077 != 0 {
+                section.problems.add("\(section.keyPath("\(name)_file")): \(url.path) is accessible by group or others "
+                    + "(mode \(String(format: "%04o", mode))); a file holding \(what) must be private: chmod 600 \(url.path)")
+                return nil
+            }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 section.problems.add("\(section.keyPath("\(name)_file")): cannot read \(url.path) (expected a file holding \(what))")
                 return nil
@@ -36,6 +41,13 @@ public struct SecretSource {
             return nil
         }
         return value
+    }
+
+    /// The permission bits of the file `path` leads to (symbolic links followed), or nil when there is none.
+    static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
     }
 }
 

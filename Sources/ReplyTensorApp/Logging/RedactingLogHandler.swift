@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 /// Writes log lines to stderr as text or one JSON object per line, with every known secret redacted
-/// (including inside URLs and metadata).
+/// (including inside URLs and metadata) and, in text, every control character escaped.
 public struct RedactingLogHandler: LogHandler {
     public enum Format: Sendable { case text, json }
 
@@ -35,8 +35,11 @@ public struct RedactingLogHandler: LogHandler {
         let line: String
         switch format {
         case .text:
-            let meta = fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            line = "\(timestamp) \(event.level.rawValue.uppercased()) \(label): \(message)\(meta.isEmpty ? "" : " " + meta)"
+            // Values come from input (names, ids, texts): escaped, so one event is always one line (JSON escapes too).
+            let meta = fields.map { "\(LogLineEscaping.escaped($0.key))=\(LogLineEscaping.escaped($0.value))" }
+                .joined(separator: " ")
+            line = "\(timestamp) \(event.level.rawValue.uppercased()) \(LogLineEscaping.escaped(label)): "
+                + LogLineEscaping.escaped(message) + (meta.isEmpty ? "" : " " + meta)
         case .json:
             var object: [String: String] = ["timestamp": timestamp, "level": event.level.rawValue, "message": message,
                                             "label": label]

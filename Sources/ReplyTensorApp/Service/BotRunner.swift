@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Prometheus
 import ReplyTensorCore
+import ReplyTensorStore
 import ServiceLifecycle
 
 /// `run`'s lifecycle: the bot and, when configured, the metrics endpoint in one ServiceGroup that shuts down
@@ -13,10 +14,17 @@ public enum BotRunner {
         case configuration(String)
         /// The bot could not start or stopped on a fatal error (exit 1); already logged.
         case fatal
+        /// The bot must not start (exit 1), with the message for stderr: another bot holds the store.
+        case refused(String)
     }
 
     /// Runs the bot until a graceful stop. `earlyStop` carries a signal received while starting.
     public static func run(_ configuration: ReplyTensorConfiguration, logger: Logger, earlyStop: EarlyStop) async throws(Failure) {
+        // One bot per store, before anything is opened; held until this function returns (the process ends).
+        let lock: StoreLock
+        do { lock = try StoreLock.acquire(store: configuration.bot.store.path) } catch { throw .refused("\(error)") }
+        defer { lock.release() }
+        for warning in ConfigurationWarnings.list(configuration) { logger.warning("\(warning)") }
         let registry = PrometheusCollectorRegistry()
         let metrics = configuration.metrics.listen.isEmpty
             ? nil : BotMetrics(factory: PrometheusMetricsFactory(registry: registry))

@@ -7,15 +7,25 @@ extension CheckCatalog {
     /// `check` for X: the credentials with `GET /2/users/me`, and the rate-limit state the answer reports.
     static func twitterCheck(_ configuration: ReplyTensorConfiguration, environment: AdapterEnvironment) -> Check {
         var environment = environment
-        if case .oauth2 = configuration.twitter.auth, let store = try? SQLiteStore(path: configuration.bot.store.path) {
-            // A refresh rotates the single-use refresh token: the new one must land in the bot's own store.
-            environment.state = store
+        var lock: StoreLock?
+        if case .oauth2 = configuration.twitter.auth {
+            // A refresh rotates the single-use refresh token: the new one must land in the bot's own store, and
+            // never while a bot runs on it (both would rotate it), so the check holds the store's lock meanwhile.
+            do { lock = try StoreLock.acquire(store: configuration.bot.store.path) } catch {
+                return Check(name: "twitter") {
+                    Check.Result(ok: false, summary: "not checked: \(error) (with auth = \"oauth2\" the check "
+                        + "refreshes the single-use token, so it runs only while the bot is stopped)")
+                }
+            }
+            if let store = try? SQLiteStore(path: configuration.bot.store.path) { environment.state = store }
         }
+        let heldLock = lock
         let adapter = TwitterAdapter(configuration: configuration.twitter, environment: environment)
         let auth = configuration.twitter.auth.name
         let budget = configuration.twitter.dailyPostBudget
         let spending = configuration.twitter.spending
         return Check(name: "twitter") {
+            defer { heldLock?.release() }
             do {
                 let verified = try await adapter.verify()
                 var result = Check.Result(ok: true, summary: "\(auth) credentials accepted: @\(verified.username) (id \(verified.id))")

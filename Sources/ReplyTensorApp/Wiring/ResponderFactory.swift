@@ -22,7 +22,10 @@ public enum ResponderFactory {
         case "gateway":
             return GatewayResponder(configuration: gateway(configuration), http: http)
         case "subnet":
-            return try SubnetWiring.responder(configuration, http: http, store: store, logger: logger, metrics: metrics)
+            let subnet = try SubnetWiring.responder(configuration, http: http, store: store, logger: logger,
+                                                    metrics: metrics)
+            let platforms = configuration.responder.subnet.platforms
+            return platforms.isEmpty ? subnet : PlatformScopedResponder(subnet, platforms: Set(platforms))
         default:
             throw ConfigurationError("[responder.\(name)]: the \(name) responder is not built in this version")
         }

@@ -22,6 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
         Console.out("  responders: \(configuration.responder.order.joined(separator: " → "))")
         Console.out("  store: \(configuration.bot.store.path)")
         Console.out("  plugins: \(configuration.activePlugins.joined(separator: ", "))")
+        for warning in ConfigurationWarnings.list(configuration) { Console.out("  ⚠ \(warning)") }
         if offline { return }
         var logger = Logger(label: "replytensor.check")
         logger.logLevel = .critical

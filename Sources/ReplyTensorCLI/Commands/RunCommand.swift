@@ -28,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.configuration
         } catch .fatal {
             throw ExitStatus.failure
+        } catch .refused(let message) {
+            Console.error(message)
+            throw ExitStatus.failure
         }
     }
 }

@@ -1,8 +1,10 @@
 /// Tries responders in order (`responder.order`) and returns the first acceptable answer. An empty answer, an
-/// error, or an answer the review denies counts as that responder's failure, and the next one is asked.
+/// error, or an answer the review denies counts as that responder's failure, and the next one is asked. A responder
+/// that does not accept the prompt (its `platforms` do not include the prompt's) is skipped without being asked.
 public struct ResponderChain: Responder {
     public let responders: [any Responder]
     public var name: String { responders.map(\.name).joined(separator: "→") }
+    public func accepts(_ prompt: Prompt) -> Bool { responders.contains { $0.accepts(prompt) } }
 
     public init(_ responders: [any Responder]) { self.responders = responders }
 
@@ -17,6 +19,10 @@ public struct ResponderChain: Responder {
         var denial: String?
         for responder in responders {
             try Task.checkCancellation()
+            guard responder.accepts(prompt) else {
+                failures.append("\(responder.name): not used for \(prompt.platform?.rawValue ?? "this prompt")")
+                continue
+            }
             do {
                 let completion = try await responder.respond(to: prompt, review: review)
                 if completion.text.trimmingWhitespace().isEmpty {

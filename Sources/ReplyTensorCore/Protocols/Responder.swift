@@ -2,6 +2,9 @@
 public protocol Responder: Sendable {
     /// The name used in `responder.order` and in transcripts.
     var name: String { get }
+    /// Whether this responder may be asked `prompt` at all (e.g. `[responder.subnet] platforms` keeps DMs off the
+    /// subnet); a `ResponderChain` skips it otherwise. Every prompt by default.
+    func accepts(_ prompt: Prompt) -> Bool
     func respond(to prompt: Prompt) async throws -> Completion
     /// An answer that `review` accepts. A denied answer is this responder's failure: it throws `AnswerDenied`.
     /// `ResponderChain` asks its next responder instead.
@@ -19,4 +22,8 @@ extension Responder {
         }
         return completion
     }
+}
+
+extension Responder {
+    public func accepts(_ prompt: Prompt) -> Bool { true }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+@testable import ReplyTensorStore
+import ReplyTensorCore
+import Testing
+
+@Suite("Durable transitions")
+struct DurablePostingTests {
+    @Test("the posting transition and token saves commit with synchronous = FULL; other writes keep NORMAL")
+    func postingIsDurable() async throws {
+        let store = try SQLiteStore(path: try TemporaryDirectory.make().appendingPathComponent("bot.sqlite").path)
+        // Temporary triggers live on the writer connection and record the level while the transaction runs.
+        try await store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                CREATE TEMP TABLE observed (what TEXT, level INTEGER);
+                CREATE TEMP TRIGGER mention_state AFTER UPDATE OF state ON main.mentions BEGIN
+                    INSERT INTO observed SELECT NEW.state, synchronous FROM pragma_synchronous;
+                END;
+                CREATE TEMP TRIGGER token_saved AFTER INSERT ON main.tokens BEGIN
+                    INSERT INTO observed SELECT 'token', synchronous FROM pragma_synchronous;
+                END;
+                """)
+        }
+        let key = message("1").key
+        _ = try await store.admit([message("1")], at: Date())
+        _ = try await store.claim(key, at: Date())
+        try await store.beginPosting(key, parts: ["answer"], backend: "gateway", at: Date())
+        try await store.finish(key, state: .answered, reason: nil, at: Date())
+        try await store.saveToken("x.refresh", value: "rotated", at: Date())
+        let observed = try await store.pool.writeWithoutTransaction { db in
+            try Row.fetchAll(db, sql: "SELECT what, level FROM observed").map { "\($0["what"] as String):\($0["level"] as Int)" }
+        }
+        // 1 = NORMAL, 2 = FULL.
+        #expect(observed == ["responding:1", "posting:2", "answered:1", "token:2"])
+        let after = try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(after == 1)
+    }
+}
