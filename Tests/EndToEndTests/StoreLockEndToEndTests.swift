@@ -24,7 +24,7 @@ struct StoreLockEndToEndTests {
                                               timeout: .seconds(30))
         #expect(second.status == 1, "\(second.output)")
         #expect(second.output.contains(store), "\(second.output)")
-        #expect(second.output.contains("pid \(first.process.processIdentifier)"), "\(second.output)")
+        #expect(second.output.contains("pid \(first.process.pid)"), "\(second.output)")
         #expect(!second.output.contains("starting"), "the second bot must not start anything: \(second.output)")
         let elapsed = ContinuousClock.now - started
 
@@ -38,7 +38,7 @@ struct StoreLockEndToEndTests {
         for file in [store, store + "-wal", store + "-shm", store + ".lock"] {
             #expect(Self.mode(file) == 0o600, "\(file)")
         }
-        #expect(try String(contentsOfFile: store + ".lock", encoding: .utf8) == "\(first.process.processIdentifier)\n")
+        #expect(try String(contentsOfFile: store + ".lock", encoding: .utf8) == "\(first.process.pid)\n")
 
         // An online check with X OAuth 2.0 would rotate the single-use refresh token in the same store: refused.
         let unusedPort = try LoopbackPort.free()
@@ -51,7 +51,7 @@ struct StoreLockEndToEndTests {
                                               environment: xEnvironment)
         #expect(xCheck.status == 1, "\(xCheck.output)")
         #expect(xCheck.output.contains("✘ twitter: not checked: the store \(store) is in use by another replytensor "
-            + "process (pid \(first.process.processIdentifier))"), "\(xCheck.output)")
+            + "process (pid \(first.process.pid))"), "\(xCheck.output)")
 
         #expect(first.process.isRunning, "the first bot keeps running")
         // Still serving: a mention sent now gets exactly one reply.
