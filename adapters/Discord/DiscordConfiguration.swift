@@ -48,7 +48,7 @@ public struct DiscordConfiguration: PlatformSettings {
                 userAgent: String = "DiscordBot (https://github.com/replytensor/replytensor, 0.1.0)",
                 tokenSource: String = "DISCORD_BOT_TOKEN") {
         self.token = token
-        self.apiBase = Self.trimmed(apiBase)
+        self.apiBase = apiBase.withoutTrailingSlashes
         self.guilds = guilds
         self.channels = channels
         self.pollInterval = max(.milliseconds(50), pollInterval)
@@ -85,15 +85,9 @@ public struct DiscordConfiguration: PlatformSettings {
                                         range: 0...300)
         configuration.nonceResendWindow = .seconds(nonceSeconds)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
-        configuration.apiBase = trimmed(configuration.apiBase)
+        configuration.apiBase = configuration.apiBase.withoutTrailingSlashes
         return configuration
     }
 
     public var secrets: [String] { [token] }
-
-    private static func trimmed(_ apiBase: String) -> String {
-        var base = apiBase
-        while base.hasSuffix("/") { base.removeLast() }
-        return base
-    }
 }

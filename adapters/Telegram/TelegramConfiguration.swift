@@ -26,7 +26,7 @@ public struct TelegramConfiguration: PlatformSettings {
                 maxParts: Int = 4, deleteWebhook: Bool = false, allowedUpdates: [String] = ["message"],
                 tokenSource: String = "TELEGRAM_BOT_TOKEN") {
         self.token = token
-        self.apiBase = Self.trimmed(apiBase)
+        self.apiBase = apiBase.withoutTrailingSlashes
         self.pollTimeoutSeconds = max(0, pollTimeoutSeconds)
         self.maxParts = max(1, maxParts)
         self.deleteWebhook = deleteWebhook
@@ -47,15 +47,9 @@ public struct TelegramConfiguration: PlatformSettings {
         configuration.maxParts = settings.int("max_parts", default: configuration.maxParts, range: 1...20)
         configuration.deleteWebhook = settings.bool("delete_webhook", default: configuration.deleteWebhook)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
-        configuration.apiBase = trimmed(configuration.apiBase)
+        configuration.apiBase = configuration.apiBase.withoutTrailingSlashes
         return configuration
     }
 
     public var secrets: [String] { [token] }
-
-    private static func trimmed(_ apiBase: String) -> String {
-        var base = apiBase
-        while base.hasSuffix("/") { base.removeLast() }
-        return base
-    }
 }

@@ -57,7 +57,7 @@ public struct TwitterConfiguration: PlatformSettings {
                 dailyPostBudget: Int = 50, threadReplies: Bool = false, maxThreadParts: Int = 4,
                 backfillOnFirstRun: Bool = false, reconcilePosting: Bool = false, overlapSeconds: Double = 30,
                 minimumPollInterval: Double = 1, credentialSource: String = "the [twitter] credentials") {
-        self.apiBase = Self.trimmed(apiBase)
+        self.apiBase = apiBase.withoutTrailingSlashes
         self.auth = auth
         self.pollIntervalSeconds = max(0, pollIntervalSeconds)
         self.dailyPostBudget = max(0, dailyPostBudget)
@@ -91,7 +91,7 @@ public struct TwitterConfiguration: PlatformSettings {
         configuration.allowLinks = settings.bool("allow_links", default: configuration.allowLinks)
         configuration.spending = TwitterSpending.read(from: settings)
         settings.checkHTTPURL(configuration.apiBase, key: "api_base")
-        configuration.apiBase = trimmed(configuration.apiBase)
+        configuration.apiBase = configuration.apiBase.withoutTrailingSlashes
         return configuration
     }
 
@@ -138,11 +138,5 @@ public struct TwitterConfiguration: PlatformSettings {
         case .oauth1(let c): return [c.consumerKey, c.consumerSecret, c.token, c.tokenSecret]
         case .oauth2(let c): return [c.clientSecret, c.initialRefreshToken]
         }
-    }
-
-    private static func trimmed(_ apiBase: String) -> String {
-        var base = apiBase
-        while base.hasSuffix("/") { base.removeLast() }
-        return base
     }
 }

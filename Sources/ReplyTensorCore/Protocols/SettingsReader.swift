@@ -127,3 +127,12 @@ public indirect enum SettingValue: Sendable, Equatable {
         }
     }
 }
+
+extension String {
+    /// The text without trailing `/`: how a configured base URL (`api_base`) is kept, so paths join with one slash.
+    public var withoutTrailingSlashes: String {
+        var base = self
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
+    }
+}
