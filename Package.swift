@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "ReplyTensorHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "ReplyTensorCore", dependencies: ["ReplyTensorHTTP", logging], swiftSettings: swiftSettings),
         .target(name: "ReplyTensorStore", dependencies: ["ReplyTensorCore", grdb], swiftSettings: swiftSettings),
-        .target(name: "Bittensor", dependencies: ["CSodium", "ReplyTensorHTTP", crypto],
+        .target(name: "Bittensor", dependencies: ["CSodium", "ReplyTensorHTTP"],
                 resources: [.copy("Resources/bip39-english.txt")], swiftSettings: swiftSettings),
 
         // Responders, one home each: the Bittensor subnet and the OpenAI-compatible gateway.
@@ -92,7 +92,7 @@ let package = Package(
         .target(name: "ReplyTensorCLI",
                 dependencies: [
                     "ReplyTensorApp", "ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorSubnet",
-                    "Bittensor", logging, serviceLifecycle, prometheus,
+                    "Bittensor", logging,
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: swiftSettings),
@@ -119,8 +119,8 @@ let package = Package(
                     dependencies: ["ReplyTensorGateway", "ReplyTensorEmulators", "ReplyTensorCore", "ReplyTensorHTTP"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AdapterTests",
-                    dependencies: ["TelegramPlatform", "DiscordPlatform", "TwitterPlatform", "ReplyTensorEmulators",
-                                   "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP", logging],
+                    dependencies: ["TelegramPlatform", "DiscordPlatform", "TwitterPlatform", "TwitterTLDs",
+                                   "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorAppTests",
                     dependencies: ["ReplyTensorApp", "ReplyTensorCore", logging, coreMetrics, prometheus],

@@ -6,8 +6,6 @@ struct ProcessProbe {
 
     /// Peak resident set size (VmHWM) in bytes.
     var peakResidentBytes: Int { statusField("VmHWM") }
-    /// Current resident set size (VmRSS) in bytes.
-    var residentBytes: Int { statusField("VmRSS") }
 
     /// User + system CPU time in seconds.
     var cpuSeconds: Double {

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorApp
 import ReplyTensorEmulators
 
 /// The real `replytensor run` binary against the Telegram and gateway emulators (instant answers): replies per
@@ -16,8 +17,9 @@ enum TelegramBenchmark {
         let gateway = try await GatewayEmulator.start()
         defer { Task { await telegram.stop(); await gateway.stop() } }
         let folder = URL(fileURLWithPath: temporaryStorePath("telegram")).deletingLastPathComponent()
-        try config(telegram: telegram, gateway: gateway, metrics: metrics)
-            .write(to: folder.appendingPathComponent("replytensor.toml"), atomically: true, encoding: .utf8)
+        let configText = config(telegram: telegram, gateway: gateway, metrics: metrics)
+        let configURL = folder.appendingPathComponent("replytensor.toml")
+        try configText.write(to: configURL, atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = binary
@@ -27,6 +29,9 @@ enum TelegramBenchmark {
         environment["BENCH_TELEGRAM_TOKEN"] = telegram.token
         environment["BENCH_GATEWAY_KEY"] = gateway.apiKey
         process.environment = environment
+        // The bot's own loader reads the configuration first: a key that drifted from the contract fails here, not
+        // as a silent difference in the figures.
+        _ = try ReplyTensorConfiguration.parse(configText, source: configURL, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let started = Date()
