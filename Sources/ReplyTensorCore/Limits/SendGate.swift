@@ -15,7 +15,10 @@ public actor SendGate {
     private var previousRunUntil: [Platform: Date] = [:]
     private var markedUntil: [Platform: Date] = [:]
     /// Sends reserved and not yet settled: when, in which windows, and the longest short window of their rules.
+    /// Until settled a send counts in its windows as if it were going out now: the platform counts it on arrival,
+    /// which can come later than its reservation.
     private var reservations: [MentionKey: (date: Date, keys: [String], short: TimeInterval?)] = [:]
+    /// Settled sends by window, at the time their answer came back (never earlier than the platform counted them).
     private var history: [String: [Date]] = [:]
     private var loaded: Set<Platform> = []
 
@@ -74,15 +77,17 @@ public actor SendGate {
             let interval = rule.interval.seconds
             let recent = (history[key] ?? []).filter { date.timeIntervalSince($0) < interval }
             history[key] = recent
-            if recent.count >= rule.limit, let oldest = recent.min() {
-                wait = max(wait, interval - date.timeIntervalSince(oldest))
+            let inFlight = reservations.values.filter { $0.keys.contains(key) }.count
+            let sends = recent.sorted() + Array(repeating: date, count: inFlight)
+            if sends.count >= rule.limit {
+                // The window frees up when enough of its sends have aged out for one more to fit.
+                wait = max(wait, interval - date.timeIntervalSince(sends[sends.count - rule.limit]))
             }
             windows.append((key, rule))
         }
         if let until = previousRunUntil[platform], until > date { wait = max(wait, until.timeIntervalSince(date)) }
         if wait > 0 { return .milliseconds(Int64((wait * 1000).rounded(.up)) + 1) }
         guard reserving else { return .zero }
-        for (key, _) in windows { history[key, default: []].append(date) }
         let short = rules.map(\.interval.seconds).filter { $0 <= Self.shortWindow }.max()
         reservations[message.key] = (date, windows.map(\.0), short)
         try await mark(platform, at: date, short: short)
@@ -91,13 +96,12 @@ public actor SendGate {
 
     /// Counts the send reserved for `message` from when its answer came back: the platform counted it on arrival,
     /// somewhere between the reservation and now, so windows measured from now never overlap at the platform (a
-    /// slow request would otherwise let the next one arrive less than a window later).
+    /// slow request would otherwise let the next one arrive less than a window later). Call it after every reserved
+    /// send, whatever its outcome.
     public func settle(_ message: InboundMessage) async throws {
         guard let reservation = reservations.removeValue(forKey: message.key) else { return }
         let date = now()
-        for key in reservation.keys {
-            if let index = history[key]?.lastIndex(of: reservation.date) { history[key]?[index] = date }
-        }
+        for key in reservation.keys { history[key, default: []].append(date) }
         try await mark(message.platform, at: date, short: reservation.short)
     }
 
