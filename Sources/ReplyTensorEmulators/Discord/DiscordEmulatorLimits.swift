@@ -2,6 +2,12 @@ import Foundation
 
 /// Discord's rate limits as the emulator enforces them, per bot: fixed-window buckets per route and major
 /// parameter, the global requests per second, and open `retry_after` waits.
+///
+/// Source: discord-api-docs, topics/rate-limits.mdx — per-route buckets keyed by route and top-level resource
+/// ("major parameters": channel_id, guild_id, webhook_id+token) with `X-RateLimit-Limit/-Remaining/-Reset/
+/// -Reset-After/-Bucket` headers; "All bots can make up to 50 requests per second to our API" (global, with
+/// `X-RateLimit-Global` and `X-RateLimit-Scope: global`); a 429 carries a JSON body with `retry_after` (seconds,
+/// float) and `global`.
 struct DiscordEmulatorLimits {
     struct Window {
         var start: Date

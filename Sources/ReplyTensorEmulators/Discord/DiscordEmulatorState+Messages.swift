@@ -1,6 +1,12 @@
 import Foundation
 
 /// Messages: what users write (`inject`), what bots post (`create`, validated like Discord does) and typing.
+///
+/// Source: discord-api-docs, resources/message.mdx, "Create Message": `content` at most 2000 characters (error
+/// 50035 "Invalid Form Body" otherwise), `message_reference` to reply (10008 "Unknown Message" for a missing
+/// one unless `fail_if_not_exists` is false), `allowed_mentions` deciding who is pinged, `nonce` with
+/// `enforce_nonce`; "Trigger Typing Indicator" answers 204; mentions are parsed from `<@id>`, `<@!id>` and
+/// `<@&role>` (reference.mdx, "Message Formatting").
 extension DiscordEmulatorState {
     func inject(content: String, authorID: String, channelID: String, replyTo: String?, pingReplied: Bool,
                 webhook: Bool, type: Int?, id: String? = nil) throws -> Message {

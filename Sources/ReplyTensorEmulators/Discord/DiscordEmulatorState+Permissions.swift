@@ -1,6 +1,13 @@
 import Foundation
 
 /// Who may see and send what: permission bits from roles and overwrites, membership, message content visibility.
+///
+/// Source: discord-api-docs, topics/permissions.mdx, "Permission Overwrites": base permissions from @everyone and
+/// the member's roles (ADMINISTRATOR grants all), then the channel's @everyone overwrite, then role overwrites
+/// (deny then allow, combined), then the member overwrite; threads use their parent's overwrites.
+/// VIEW_CHANNEL (1 << 10), SEND_MESSAGES (1 << 11), READ_MESSAGE_HISTORY (1 << 16). Message content without the
+/// MESSAGE_CONTENT intent: topics/gateway.mdx, "Message Content Intent" — content, embeds, attachments and
+/// components are empty except in messages the bot sent, DMs, and messages that mention the bot.
 extension DiscordEmulatorState {
     /// The permissions `botID` has in `channelID`.
     func permissions(of botID: String, in channelID: String) -> UInt64 {

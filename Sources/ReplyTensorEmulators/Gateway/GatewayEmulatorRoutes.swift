@@ -2,6 +2,11 @@ import Foundation
 import Hummingbird
 
 /// The HTTP side of the gateway emulator.
+///
+/// Source: the OpenAI API reference, "Create chat completion" (platform.openai.com/docs/api-reference/chat/create):
+/// `POST /v1/chat/completions` with `Authorization: Bearer`, a `chat.completion` object, or with `stream: true`
+/// `text/event-stream` events `data: {"object":"chat.completion.chunk", "choices":[{"delta":…}]}` ending in
+/// `data: [DONE]`; errors as `{"error": {"message", "type", "param", "code"}}` with 401/404/429/5xx.
 struct GatewayEmulatorRoutes: Sendable {
     enum Route { case completions, models }
 
