@@ -4,10 +4,10 @@ import ReplyTensorCore
 
 extension SQLiteStore: CursorStore {
     public func cursors(for platform: Platform) async throws -> [String: String] {
-        try await read { db in
+        try read { db in
             var values: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT scope, value FROM cursors WHERE platform = ?",
-                                        arguments: [platform.rawValue]) {
+            let statement = try db.cachedStatement(sql: "SELECT scope, value FROM cursors WHERE platform = ?")
+            for row in try Row.fetchAll(statement, arguments: [platform.rawValue]) {
                 values[row["scope"]] = row["value"]
             }
             return values
@@ -16,9 +16,11 @@ extension SQLiteStore: CursorStore {
 
     public func saveCursors(_ values: [String: String], for platform: Platform, at date: Date) async throws {
         try await write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO cursors (platform, scope, value, updated_at) VALUES (?, ?, ?, ?)
+                """)
             for (scope, value) in values {
-                try db.execute(sql: "INSERT OR REPLACE INTO cursors (platform, scope, value, updated_at) VALUES (?, ?, ?, ?)",
-                               arguments: [platform.rawValue, scope, value, date.timeIntervalSince1970])
+                try statement.execute(arguments: [platform.rawValue, scope, value, date.timeIntervalSince1970])
             }
         }
     }
@@ -27,13 +29,13 @@ extension SQLiteStore: CursorStore {
 extension SQLiteStore: RateLimitStore {
     public func block(_ block: RateBlock) async throws {
         try await write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO rate_blocks (platform, scope, until, reason) VALUES (?, ?, ?, ?)",
-                           arguments: [block.platform.rawValue, block.scope, block.until.timeIntervalSince1970, block.reason])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO rate_blocks (platform, scope, until, reason) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [block.platform.rawValue, block.scope, block.until.timeIntervalSince1970, block.reason])
         }
     }
 
     public func blocks(for platform: Platform?, activeAt date: Date) async throws -> [RateBlock] {
-        try await read { db in
+        try read { db in
             var sql = "SELECT * FROM rate_blocks WHERE until > ?"
             var arguments: StatementArguments = [date.timeIntervalSince1970]
             if let platform { sql += " AND platform = ?"; arguments += [platform.rawValue] }
@@ -47,7 +49,7 @@ extension SQLiteStore: RateLimitStore {
 
 extension SQLiteStore: TokenStore {
     public func token(_ name: String) async throws -> String? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM tokens WHERE name = ?", arguments: [name]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM tokens WHERE name = ?", arguments: [name]) }
     }
 
     /// Durable: X's refresh tokens are single-use, so a rotated one rolled back by a power loss locks the bot out.
@@ -61,7 +63,7 @@ extension SQLiteStore: TokenStore {
 
 extension SQLiteStore: AdapterStateStore {
     public func value(_ key: String, for platform: Platform) async throws -> String? {
-        try await read { db in
+        try read { db in
             try String.fetchOne(db, sql: "SELECT value FROM adapter_state WHERE platform = ? AND key = ?",
                                 arguments: [platform.rawValue, key])
         }
@@ -80,7 +82,7 @@ extension SQLiteStore: AdapterStateStore {
     }
 
     public func values(for platform: Platform) async throws -> [String: String] {
-        try await read { db in
+        try read { db in
             var values: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM adapter_state WHERE platform = ?",
                                         arguments: [platform.rawValue]) {
@@ -93,28 +95,54 @@ extension SQLiteStore: AdapterStateStore {
 
 extension SQLiteStore: ConversationLog {
     public func append(_ message: LoggedMessage) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO conversation_log
-                (platform, chat_id, message_id, parent_id, author_id, author_name, from_bot, text, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [message.platform.rawValue, message.chatID, message.messageID, message.parentID,
-                                 message.authorID, message.authorName, message.fromBot, message.text,
-                                 message.at.timeIntervalSince1970])
-        }
+        try await write { db in try Self.append(message, in: db) }
+    }
+
+    static func append(_ message: LoggedMessage, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO conversation_log
+            (platform, chat_id, message_id, parent_id, author_id, author_name, from_bot, text, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [message.platform.rawValue, message.chatID, message.messageID, message.parentID,
+                                     message.authorID, message.authorName, message.fromBot, message.text,
+                                     message.at.timeIntervalSince1970])
     }
 
     public func logged(platform: Platform, chatID: String, messageID: String) async throws -> LoggedMessage? {
-        try await read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM conversation_log WHERE platform = ? AND chat_id = ? AND message_id = ?
-                """, arguments: [platform.rawValue, chatID, messageID]).map { row in
-                LoggedMessage(platform: Platform(rawValue: row["platform"]), chatID: row["chat_id"],
-                              messageID: row["message_id"], parentID: row["parent_id"], authorID: row["author_id"],
-                              authorName: row["author_name"], fromBot: row["from_bot"], text: row["text"],
-                              at: Date(timeIntervalSince1970: row["at"]))
-            }
+        try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT \(Self.logColumns) FROM conversation_log WHERE platform = ? AND chat_id = ? AND message_id = ?
+                """), arguments: [platform.rawValue, chatID, messageID]).map(Self.loggedMessage)
         }
+    }
+
+    /// One recursive query up the parent links (the chain's messages share the chat).
+    public func chain(platform: Platform, chatID: String, from messageID: String, limit: Int) async throws
+        -> [LoggedMessage] {
+        try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                WITH RECURSIVE chain(message_id, depth) AS (
+                    SELECT ?, 0
+                    UNION ALL
+                    SELECT log.parent_id, chain.depth + 1 FROM chain
+                    JOIN conversation_log AS log
+                      ON log.platform = ? AND log.chat_id = ? AND log.message_id = chain.message_id
+                    WHERE log.parent_id IS NOT NULL AND chain.depth + 1 < ?
+                )
+                SELECT \(Self.logColumns) FROM chain
+                JOIN conversation_log ON platform = ? AND chat_id = ? AND conversation_log.message_id = chain.message_id
+                ORDER BY depth
+                """), arguments: [messageID, platform.rawValue, chatID, limit, platform.rawValue, chatID])
+                .map(Self.loggedMessage)
+        }
+    }
+
+    private static let logColumns = "platform, chat_id, conversation_log.message_id, parent_id, author_id, author_name, from_bot, text, at"
+
+    private static func loggedMessage(_ row: Row) -> LoggedMessage {
+        LoggedMessage(platform: Platform(rawValue: row[0]), chatID: row[1], messageID: row[2], parentID: row[3],
+                      authorID: row[4], authorName: row[5], fromBot: row[6], text: row[7],
+                      at: Date(timeIntervalSince1970: row[8]))
     }
 
     public func pruneLog(before date: Date) async throws -> Int {

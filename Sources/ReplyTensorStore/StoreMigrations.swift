@@ -77,6 +77,20 @@ enum StoreMigrations {
                 CREATE INDEX mentions_chat ON mentions(platform, chat_id, claimed_at);
                 """)
         }
+        migrator.registerMigration("v4-fewer-ledger-indexes") { db in
+            // Every index is written on every admission and transition. Two serve all queries: the open mentions
+            // (few, resumed on start) and one covering index of claims by time, from which the policy counts read
+            // a bounded range (the last minute, hour or day) without touching the table.
+            try db.execute(sql: """
+                DROP INDEX mentions_state;
+                DROP INDEX mentions_claimed;
+                DROP INDEX mentions_author;
+                DROP INDEX mentions_chat;
+                CREATE INDEX mentions_open ON mentions(admitted_at) WHERE state IN ('received', 'responding', 'posting');
+                CREATE INDEX mentions_claims ON mentions(claimed_at, platform, author_id, chat_id, state, reply_ids)
+                    WHERE claimed_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

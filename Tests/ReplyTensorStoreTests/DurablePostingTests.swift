@@ -10,7 +10,7 @@ struct DurablePostingTests {
     func postingIsDurable() async throws {
         let store = try SQLiteStore(path: try TemporaryDirectory.make().appendingPathComponent("bot.sqlite").path)
         // Temporary triggers live on the writer connection and record the level while the transaction runs.
-        try await store.pool.writeWithoutTransaction { db in
+        try await store.database.writeWithoutTransaction { db in
             try db.execute(sql: """
                 CREATE TEMP TABLE observed (what TEXT, level INTEGER);
                 CREATE TEMP TRIGGER mention_state AFTER UPDATE OF state ON main.mentions BEGIN
@@ -27,12 +27,12 @@ struct DurablePostingTests {
         try await store.beginPosting(key, parts: ["answer"], backend: "gateway", at: Date())
         try await store.finish(key, state: .answered, reason: nil, at: Date())
         try await store.saveToken("x.refresh", value: "rotated", at: Date())
-        let observed = try await store.pool.writeWithoutTransaction { db in
+        let observed = try await store.database.writeWithoutTransaction { db in
             try Row.fetchAll(db, sql: "SELECT what, level FROM observed").map { "\($0["what"] as String):\($0["level"] as Int)" }
         }
         // 1 = NORMAL, 2 = FULL.
         #expect(observed == ["responding:1", "posting:2", "answered:1", "token:2"])
-        let after = try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        let after = try await store.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         #expect(after == 1)
     }
 }

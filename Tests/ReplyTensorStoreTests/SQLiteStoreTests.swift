@@ -22,7 +22,7 @@ struct SQLiteStoreTests {
         #expect(try await reopened.cursors(for: .telegram) == ["offset": "42"])
         #expect(try await reopened.token("t") == "v")
         #expect(try reopened.appliedMigrations() == ["v1-ledger-and-cursors", "v2-limits-tokens-state",
-                                                     "v3-conversation-log-and-backend"])
+                                                     "v3-conversation-log-and-backend", "v4-fewer-ledger-indexes"])
     }
 
     @Test("several connections opening a new file at once (the bot and `status`) all succeed")
@@ -47,7 +47,7 @@ struct SQLiteStoreTests {
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreMigrations.migrator.migrate(queue, upTo: "v1-ledger-and-cursors")
-            let json = String(decoding: try SQLiteStore.encoder.encode(message("old")), as: UTF8.self)
+            let json = String(decoding: try LedgerCoding.encoder.encode(message("old")), as: UTF8.self)
             try await queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO mentions (platform, id, state, message, chat_id, author_id, admitted_at, updated_at)
@@ -58,7 +58,7 @@ struct SQLiteStoreTests {
             try queue.close()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().count == 3)
+        #expect(try store.appliedMigrations().count == 4)
         #expect(try await store.entry(message("old").key)?.message.text == message("old").text)
         #expect(try await store.unfinished().map(\.message.id) == ["old"])
         #expect(try await store.cursors(for: .telegram) == ["offset": "7"])
@@ -70,7 +70,7 @@ struct SQLiteStoreTests {
     func walMode() async throws {
         let path = try TemporaryDirectory.make().appendingPathComponent("wal.sqlite").path
         let store = try SQLiteStore(path: path)
-        let mode = try await store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let mode = try await store.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         _ = try await store.admit((0..<100).map { message("w\($0)") }, at: Date())
         #expect(await store.isWritable())
@@ -95,5 +95,34 @@ struct SQLiteStoreTests {
             return await group.reduce(0, +)
         }
         #expect(total == 200)
+    }
+}
+
+@Suite("SQLite query plans")
+struct SQLiteQueryPlanTests {
+    /// What SQLite plans for `sql`, one line per step.
+    static func plan(_ store: SQLiteStore, _ sql: String) throws -> String {
+        try store.database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+
+    /// The count names its index (`INDEXED BY`): on a young ledger without statistics SQLite would otherwise pick
+    /// the primary key's `platform` prefix, which covers every row of the platform.
+    @Test("policy counts read a range of the claims index, resume reads the open-mentions index, lookups the key")
+    func plans() throws {
+        let store = try SQLiteStore(path: try TemporaryDirectory.make().appendingPathComponent("plan.sqlite").path)
+        let count = try Self.plan(store, """
+            SELECT COUNT(*) FROM mentions INDEXED BY mentions_claims WHERE claimed_at >= 1
+            AND (state IN ('responding', 'posting', 'answered', 'unknown') OR (state = 'failed' AND reply_ids != '[]'))
+            AND platform = 'telegram' AND author_id = 'u1'
+            """)
+        #expect(count.contains("USING COVERING INDEX mentions_claims (claimed_at>?)"), "\(count)")
+        let open = try Self.plan(store, """
+            SELECT * FROM mentions WHERE state IN ('received', 'responding', 'posting') ORDER BY admitted_at
+            """)
+        #expect(open.contains("USING INDEX mentions_open"), "\(open)")
+        let lookup = try Self.plan(store, "SELECT * FROM mentions WHERE platform = 'telegram' AND id = 'm1'")
+        #expect(lookup.contains("USING PRIMARY KEY (platform=? AND id=?)"), "\(lookup)")
     }
 }

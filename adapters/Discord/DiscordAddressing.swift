@@ -32,17 +32,20 @@ struct DiscordAddressing: Sendable {
                                uniquingKeysWith: { first, _ in first })
         let ownRole = message.guildId.flatMap { managedRoles[$0] }
         var text = message.content
-        text = text.replacing(/<@&(\d+)>/) { match in
-            let id = String(match.output.1)
-            if id == ownRole { return "" }
-            return "@" + (roleNames[id] ?? "role")
+        // Every markup pattern needs a "<" (a regex costs its compilation each call).
+        if text.utf8.contains(UInt8(ascii: "<")) {
+            text = text.replacing(/<@&(\d+)>/) { match in
+                let id = String(match.output.1)
+                if id == ownRole { return "" }
+                return "@" + (roleNames[id] ?? "role")
+            }
+            text = text.replacing(/<@!?(\d+)>/) { match in
+                let id = String(match.output.1)
+                if id == botID { return "" }
+                return "@" + (users[id] ?? "user")
+            }
+            text = text.replacing(/<#(\d+)>/) { match in "#" + (channelNames[String(match.output.1)] ?? "channel") }
         }
-        text = text.replacing(/<@!?(\d+)>/) { match in
-            let id = String(match.output.1)
-            if id == botID { return "" }
-            return "@" + (users[id] ?? "user")
-        }
-        text = text.replacing(/<#(\d+)>/) { match in "#" + (channelNames[String(match.output.1)] ?? "channel") }
         // The removed mention leaves doubled spaces behind.
         text = text.replacing(/[ \t]{2,}/, with: " ")
         return text.trimmingCharacters(in: .whitespacesAndNewlines)

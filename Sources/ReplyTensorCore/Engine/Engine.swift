@@ -164,9 +164,11 @@ public final class Engine: Sendable {
                 for message in page.messages where !admittedKeys.contains(message.key) {
                     observer(.duplicate(message.key))
                 }
+                let admittedAt = now()
                 for message in admitted {
                     observer(.admitted(message))
-                    await queue.enqueue(message.key)
+                    await queue.enqueue(LedgerEntry(message: message, state: .received, admittedAt: admittedAt,
+                                                    updatedAt: admittedAt))
                 }
                 state.withLock { $0.lastPoll[platform] = now() }
                 observer(.pollSucceeded(platform, messages: page.messages.count))
@@ -197,7 +199,7 @@ public final class Engine: Sendable {
                     guard let adapter = adapters.first(where: { $0.platform == platform }) else { continue }
                     try await processor.resumePosting(entry, adapter: adapter)
                 } else {
-                    await queue.enqueue(entry.key)
+                    await queue.enqueue(entry)
                 }
             }
         } catch {
@@ -211,23 +213,23 @@ public final class Engine: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, configuration.maxConcurrentReplies) {
                 group.addTask {
-                    while let key = await self.queue.next() {
-                        await self.work(on: key)
-                        await self.queue.done(key)
+                    while let entry = await self.queue.next() {
+                        await self.work(on: entry)
+                        await self.queue.done(entry.key)
                     }
                 }
             }
         }
     }
 
-    private func work(on key: MentionKey) async {
+    /// Works on `entry` as it was admitted or found unfinished: the ledger's own transitions check its state, so
+    /// it is not read again.
+    private func work(on entry: LedgerEntry) async {
+        let key = entry.key
         guard let adapter = adapters.first(where: { $0.platform == key.platform }),
               let identity = state.withLock({ $0.identities[key.platform] }) else { return }
         do {
-            guard let entry = try await store.entry(key), entry.state == .received || entry.state == .responding else {
-                return
-            }
-            try await processor.process(entry.message, adapter: adapter, identity: identity)
+            try await processor.process(entry, adapter: adapter, identity: identity)
         } catch let error as BotError where error.code == .platformStopped {
             stop(key.platform, reason: error.description)
         } catch is CancellationError {

@@ -5,6 +5,8 @@ import Logging
 struct MentionProcessor: Sendable {
     /// Longer than any platform allows (X's long posts: 25,000): such input is hostile and never sent to a responder.
     static let maxMentionCharacters = 32_000
+    /// How long an answer may take before the platform shows the bot typing.
+    static let typingDelay: Duration = .milliseconds(400)
 
     let configuration: EngineConfiguration
     let store: any BotStore
@@ -17,17 +19,19 @@ struct MentionProcessor: Sendable {
     let observer: EngineObserver
     let logger: Logger
 
-    /// Processes a mention that is `received` or `responding` (resumed).
-    func process(_ message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws {
+    /// Processes a mention that is `received` or `responding` (resumed), as the ledger holds it.
+    func process(_ entry: LedgerEntry, adapter: any PlatformAdapter, identity: BotIdentity) async throws {
+        let message = entry.message
         var logger = logger
         logger[metadataKey: "platform"] = "\(message.platform)"
         logger[metadataKey: "mention.id"] = "\(message.id)"
 
-        if let reason = try await guardReason(message, identity: identity) {
+        let chain = try await replyChain(above: message)
+        if let reason = guardReason(message, identity: identity, chain: chain) {
             return try await skip(message, reason: reason, logger: logger)
         }
         let context = PluginContext(identity: identity, botName: configuration.botName,
-                                    botRepliesInChain: try await consecutiveBotReplies(above: message))
+                                    botRepliesInChain: Self.consecutiveBotReplies(in: chain, author: message.author.id))
         var directAnswer: String?
         for plugin in plugins {
             switch await plugin.inspect(message, context: context) {
@@ -37,21 +41,22 @@ struct MentionProcessor: Sendable {
             }
             if directAnswer != nil { break }
         }
-        switch try await policy.claim(message, ledger: store) {
+        let logged = LoggedMessage(
+            platform: message.platform, chatID: message.chat.id, messageID: message.platformMessageID,
+            parentID: message.replyTo?.id, authorID: message.author.id, authorName: message.author.readableName,
+            fromBot: false, text: message.text, at: message.createdAt)
+        switch try await policy.claim(entry, ledger: store, logging: logged) {
         case .claimed: break
         case .refused(let reason): return try await skip(message, reason: reason, logger: logger)
         case .notClaimable: return
         }
-        try await store.append(LoggedMessage(
-            platform: message.platform, chatID: message.chat.id, messageID: message.platformMessageID,
-            parentID: message.replyTo?.id, authorID: message.author.id, authorName: message.author.readableName,
-            fromBot: false, text: message.text, at: message.createdAt))
 
         let completion: Completion?
         if let directAnswer {
             completion = Completion(text: directAnswer, backend: "local", source: "plugin")
         } else {
-            completion = try await respondOrFail(message, adapter: adapter, identity: identity, logger: logger)
+            completion = try await respondOrFail(message, adapter: adapter, identity: identity, chain: chain,
+                                                 logger: logger)
             if completion == nil { return }
         }
         let rules = adapter.rules
@@ -97,11 +102,11 @@ struct MentionProcessor: Sendable {
             switch outcome {
             case .success(let replyID):
                 replyIDs.append(replyID)
-                try await store.recordPosted(key, replyID: replyID, at: now())
-                try await store.append(LoggedMessage(
+                let date = now()
+                try await store.recordPosted(key, replyID: replyID, logging: LoggedMessage(
                     platform: message.platform, chatID: message.chat.id, messageID: replyID,
                     parentID: message.platformMessageID, authorID: "self", authorName: configuration.botName,
-                    fromBot: true, text: part, at: now()))
+                    fromBot: true, text: part, at: date), answered: replyIDs.count == parts.count, at: date)
             case .failure(let error):
                 let error = error as? BotError ?? BotError(.platform, "\(error)", platform: message.platform,
                                                             delivery: .unknown, underlying: error)
@@ -143,7 +148,10 @@ struct MentionProcessor: Sendable {
                 return
             }
         }
-        try await store.finish(message.key, state: .answered, reason: nil, at: now())
+        if alreadyPosted.count == parts.count {
+            // Every part was out before a restart; the last one's record did not finish the mention.
+            try await store.finish(message.key, state: .answered, reason: nil, at: now())
+        }
         logger.info("answered", metadata: ["parts": "\(parts.count)", "backend": "\(completion?.backend ?? "-")"])
         observer(.answered(message, parts: parts, replyIDs: replyIDs, completion: completion))
     }
@@ -191,33 +199,37 @@ struct MentionProcessor: Sendable {
     // MARK: Steps
 
     /// The always-on guards: never the bot itself, never other bots, never a loop.
-    func guardReason(_ message: InboundMessage, identity: BotIdentity) async throws -> String? {
+    func guardReason(_ message: InboundMessage, identity: BotIdentity, chain: [LoggedMessage]) -> String? {
         if message.author.id == identity.id { return "guard.own_message" }
         if message.author.isBot { return "guard.bot_author" }
         if message.text.unicodeScalars.count > Self.maxMentionCharacters { return "guard.too_long" }
         if configuration.maxConsecutiveReplies > 0,
-           try await consecutiveBotReplies(above: message) >= configuration.maxConsecutiveReplies {
+           Self.consecutiveBotReplies(in: chain, author: message.author.id) >= configuration.maxConsecutiveReplies {
             return "guard.loop"
         }
         return nil
     }
 
-    /// The bot's replies in the chain above `message`, counted while the chain alternates between the bot and
-    /// this message's author.
-    func consecutiveBotReplies(above message: InboundMessage) async throws -> Int {
+    /// A message of `message`'s chat from the conversation log.
+    private func loggedMessage(_ id: String, in message: InboundMessage) async throws -> LoggedMessage? {
+        try await store.logged(platform: message.platform, chatID: message.chat.id, messageID: id)
+    }
+
+    /// The logged messages above `message` (its parent first), read once for the guards and the conversation.
+    func replyChain(above message: InboundMessage) async throws -> [LoggedMessage] {
+        guard let parent = message.replyTo?.id else { return [] }
+        return try await store.chain(platform: message.platform, chatID: message.chat.id, from: parent, limit: 64)
+    }
+
+    /// The bot's replies in `chain`, counted while the chain alternates between the bot and `author`.
+    static func consecutiveBotReplies(in chain: [LoggedMessage], author: String) -> Int {
         var count = 0
-        var parentID = message.replyTo?.id
-        var steps = 0
-        while let id = parentID, steps < 64 {
-            steps += 1
-            guard let logged = try await store.logged(platform: message.platform, chatID: message.chat.id, messageID: id)
-            else { break }
+        for logged in chain {
             if logged.fromBot {
                 count += 1
-            } else if logged.authorID != message.author.id {
+            } else if logged.authorID != author {
                 break
             }
-            parentID = logged.parentID
         }
         return count
     }
@@ -245,9 +257,9 @@ struct MentionProcessor: Sendable {
     /// The responder chain's answer, or nil once the mention is recorded as failed: `responder: …`, or the reason of
     /// the plugins' review (`policy.denied`) when every answer given was denied.
     func respondOrFail(_ message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity,
-                       logger: Logger) async throws -> Completion? {
+                       chain: [LoggedMessage], logger: Logger) async throws -> Completion? {
         do {
-            return try await respond(to: message, adapter: adapter, identity: identity)
+            return try await respond(to: message, adapter: adapter, identity: identity, chain: chain)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -280,9 +292,11 @@ struct MentionProcessor: Sendable {
     }
 
     /// The conversation (oldest first), the responder call under a deadline, typing while it works.
-    func respond(to message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws -> Completion {
+    func respond(to message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity,
+                 chain: [LoggedMessage]) async throws -> Completion {
         var prompt = Prompt(persona: configuration.persona,
-                            turns: try await conversation(for: message, adapter: adapter, identity: identity),
+                            turns: try await conversation(for: message, adapter: adapter, identity: identity,
+                                                          chain: chain),
                             maxCharacters: adapter.rules.length.limit * max(1, adapter.rules.maxParts),
                             platform: message.platform)
         for plugin in plugins { prompt = plugin.shape(prompt, for: message) }
@@ -292,6 +306,8 @@ struct MentionProcessor: Sendable {
         return try await withThrowingTaskGroup(of: Completion?.self) { group in
             if let interval = adapter.rules.typingInterval {
                 group.addTask {
+                    // An answer that comes quickly needs no indicator (and costs no request).
+                    try await clock.sleep(for: Self.typingDelay)
                     while !Task.isCancelled {
                         if !(try await gate.isBlocked(message)) {
                             await typing(message, adapter: adapter)
@@ -323,17 +339,21 @@ struct MentionProcessor: Sendable {
     }
 
     /// Earlier turns from the bot's conversation log and the platform's context, then the mention itself.
-    func conversation(for message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity) async throws
-        -> [ConversationTurn] {
+    /// `chain` is the logged part of the chain above `message` (read once); a message beyond it (reached through the
+    /// platform's context) is looked up in the log one at a time.
+    func conversation(for message: InboundMessage, adapter: any PlatformAdapter, identity: BotIdentity,
+                      chain: [LoggedMessage]) async throws -> [ConversationTurn] {
         let depth = configuration.contextDepth
         var turns: [ConversationTurn] = []
         if depth > 0 {
             let provided = (try? await adapter.context(of: message, depth: depth)) ?? []
+            let known = Dictionary(chain.map { ($0.messageID, $0) }, uniquingKeysWith: { first, _ in first })
             var parentID = message.replyTo?.id
             var seen: Set<String> = []
             while let id = parentID, turns.count < depth, !seen.contains(id) {
                 seen.insert(id)
-                if let logged = try await store.logged(platform: message.platform, chatID: message.chat.id, messageID: id) {
+                let logged = if let hit = known[id] { hit } else { try await loggedMessage(id, in: message) }
+                if let logged {
                     turns.insert(ConversationTurn(role: logged.fromBot ? .assistant : .user, text: logged.text), at: 0)
                     parentID = logged.parentID
                 } else if let earlier = provided.first(where: { $0.platformMessageID == id || $0.id == id }) {

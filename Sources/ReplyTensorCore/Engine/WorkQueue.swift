@@ -1,38 +1,49 @@
-/// Mentions waiting for a worker. A key is never queued twice or handed to two workers at once.
+/// Mentions waiting for a worker, as the ledger holds them. A mention is never queued twice or handed to two
+/// workers at once.
 actor WorkQueue {
-    private var pending: [MentionKey] = []
+    private var pending: [LedgerEntry] = []
+    private var head = 0
     private var known: Set<MentionKey> = []
-    private var waiters: [CheckedContinuation<MentionKey?, Never>] = []
+    private var waiters: [CheckedContinuation<LedgerEntry?, Never>] = []
     private(set) var isClosed = false
 
-    /// Adds a key unless it is already pending or in progress.
-    func enqueue(_ key: MentionKey) {
-        guard !isClosed, !known.contains(key) else { return }
-        known.insert(key)
+    /// Adds an entry unless its mention is already pending or in progress.
+    func enqueue(_ entry: LedgerEntry) {
+        guard !isClosed, !known.contains(entry.key) else { return }
+        known.insert(entry.key)
         if !waiters.isEmpty {
-            waiters.removeFirst().resume(returning: key)
+            waiters.removeFirst().resume(returning: entry)
         } else {
-            pending.append(key)
+            pending.append(entry)
         }
     }
 
-    /// The next key, or nil once the queue is closed. Pending keys are dropped on close: they stay `received`
+    /// The next entry, or nil once the queue is closed. Pending entries are dropped on close: they stay `received`
     /// in the ledger and are resumed on the next start.
-    func next() async -> MentionKey? {
+    func next() async -> LedgerEntry? {
         if isClosed { return nil }
-        if !pending.isEmpty { return pending.removeFirst() }
+        if head < pending.count {
+            let entry = pending[head]
+            head += 1
+            if head > 1024, head * 2 > pending.count {
+                pending.removeFirst(head)
+                head = 0
+            }
+            return entry
+        }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
-    /// Marks a key as done so it may be queued again (e.g. a retry).
+    /// Marks a mention as done so it may be queued again (e.g. a retry).
     func done(_ key: MentionKey) { known.remove(key) }
 
     func close() {
         isClosed = true
         pending.removeAll()
+        head = 0
         for waiter in waiters { waiter.resume(returning: nil) }
         waiters.removeAll()
     }
 
-    var count: Int { pending.count }
+    var count: Int { pending.count - head }
 }

@@ -26,13 +26,14 @@ public actor InMemoryStore: BotStore {
 
     public func entry(_ key: MentionKey) -> LedgerEntry? { ledger[key] }
 
-    public func claim(_ key: MentionKey, at date: Date) -> Bool {
+    public func claim(_ key: MentionKey, at date: Date, logging: LoggedMessage?) -> Bool {
         guard var entry = ledger[key], entry.state == .received || entry.state == .responding else { return false }
         entry.state = .responding
         entry.attempts += 1
         entry.claimedAt = entry.claimedAt ?? date
         entry.updatedAt = date
         ledger[key] = entry
+        if let logging { append(logging) }
         return true
     }
 
@@ -45,11 +46,17 @@ public actor InMemoryStore: BotStore {
         ledger[key] = entry
     }
 
-    public func recordPosted(_ key: MentionKey, replyID: String, at date: Date) throws {
+    public func recordPosted(_ key: MentionKey, replyID: String, logging: LoggedMessage?, answered: Bool,
+                             at date: Date) throws {
         guard var entry = ledger[key] else { throw BotError(.storage, "no ledger entry for \(key)") }
         entry.replyIDs.append(replyID)
         entry.updatedAt = date
+        if answered {
+            entry.state = .answered
+            entry.reason = nil
+        }
         ledger[key] = entry
+        if let logging { append(logging) }
     }
 
     public func finish(_ key: MentionKey, state: MentionState, reason: String?, at date: Date) throws {

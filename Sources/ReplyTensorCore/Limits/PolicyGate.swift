@@ -14,15 +14,18 @@ actor PolicyGate {
         self.now = now
     }
 
-    func claim(_ message: InboundMessage, ledger: any MentionLedger) async throws -> Outcome {
+    /// Claims `entry` (as the ledger held it when its work began) unless the policy refuses; `logging` goes into the
+    /// conversation log with the claim.
+    func claim(_ entry: LedgerEntry, ledger: any MentionLedger, logging: LoggedMessage?) async throws -> Outcome {
         await turn.acquire()
         defer { turn.release() }
         let date = now()
-        if let existing = try await ledger.entry(message.key), existing.state == .responding, existing.claimedAt != nil {
-            // Resumed after a restart: it was counted when first claimed.
-            return try await ledger.claim(message.key, at: date) ? .claimed : .notClaimable
+        let key = entry.key
+        // Resumed after a restart: it was counted when first claimed.
+        let counted = entry.state == .responding && entry.claimedAt != nil
+        if !counted, let reason = try await limits.violation(for: entry.message, at: date, ledger: ledger) {
+            return .refused(reason)
         }
-        if let reason = try await limits.violation(for: message, at: date, ledger: ledger) { return .refused(reason) }
-        return try await ledger.claim(message.key, at: date) ? .claimed : .notClaimable
+        return try await ledger.claim(key, at: date, logging: logging) ? .claimed : .notClaimable
     }
 }

@@ -33,9 +33,8 @@ public struct PolicyLimits: Sendable, Hashable {
         return nil
     }
 
+    /// Midnight UTC of `date`'s day (Unix time has exactly 86,400 s a day).
     public static func startOfUTCDay(_ date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.startOfDay(for: date)
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
     }
 }

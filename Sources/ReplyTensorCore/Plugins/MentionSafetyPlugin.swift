@@ -11,6 +11,8 @@ public struct MentionSafetyPlugin: Plugin {
 
     public static func defuse(_ text: String) -> String {
         var result = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isForbiddenControl($0) }))
+        // Every pattern below needs an "@" (most answers have none, and a regex costs its compilation each call).
+        guard result.utf8.contains(UInt8(ascii: "@")) else { return result }
         // A word joiner after "@" keeps the text readable and breaks the mention.
         result = result.replacing(/@(everyone|here|channel|all)\b/.ignoresCase()) { match in
             "@\u{2060}" + match.output.1

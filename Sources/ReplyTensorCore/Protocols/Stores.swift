@@ -63,13 +63,16 @@ public protocol MentionLedger: Sendable {
     /// Inserts messages not seen before (by platform + id) in state `received`; returns the ones inserted.
     func admit(_ messages: [InboundMessage], at date: Date) async throws -> [InboundMessage]
     func entry(_ key: MentionKey) async throws -> LedgerEntry?
-    /// Moves `received` (or `responding`, when resuming) to `responding` and counts an attempt. False when the
-    /// mention is in any other state: someone else owns it or it is finished.
-    func claim(_ key: MentionKey, at date: Date) async throws -> Bool
+    /// Moves `received` (or `responding`, when resuming) to `responding` and counts an attempt; when it does, appends
+    /// `logging` (the mention as the conversation log keeps it) in the same transaction. False when the mention is in
+    /// any other state: someone else owns it or it is finished.
+    func claim(_ key: MentionKey, at date: Date, logging: LoggedMessage?) async throws -> Bool
     /// Records the fitted parts and moves to `posting`, durably, before any part leaves.
     func beginPosting(_ key: MentionKey, parts: [String], backend: String?, at date: Date) async throws
-    /// Records one posted part's id.
-    func recordPosted(_ key: MentionKey, replyID: String, at date: Date) async throws
+    /// Records one posted part's id and appends `logging` (the part as the conversation log keeps it) in one
+    /// transaction; with `answered`, the mention moves to `answered` in it too (the last part went out).
+    func recordPosted(_ key: MentionKey, replyID: String, logging: LoggedMessage?, answered: Bool, at date: Date)
+        async throws
     /// Moves to a final state (`answered`, `skipped`, `failed`, `unknown`) or back to `received` for a retry.
     func finish(_ key: MentionKey, state: MentionState, reason: String?, at date: Date) async throws
     /// Mentions in `received`, `responding` or `posting`, oldest first.
@@ -154,7 +157,37 @@ public struct LoggedMessage: Sendable, Hashable {
 public protocol ConversationLog: Sendable {
     func append(_ message: LoggedMessage) async throws
     func logged(platform: Platform, chatID: String, messageID: String) async throws -> LoggedMessage?
+    /// The logged messages from `messageID` up its parent links, nearest first, at most `limit`, stopping at the first
+    /// message the log does not have: a reply chain read in one round trip.
+    func chain(platform: Platform, chatID: String, from messageID: String, limit: Int) async throws -> [LoggedMessage]
     func pruneLog(before date: Date) async throws -> Int
+}
+
+extension MentionLedger {
+    /// `claim` without logging.
+    public func claim(_ key: MentionKey, at date: Date) async throws -> Bool {
+        try await claim(key, at: date, logging: nil)
+    }
+
+    /// `recordPosted` of a part found on the platform (nothing logged, the state kept).
+    public func recordPosted(_ key: MentionKey, replyID: String, at date: Date) async throws {
+        try await recordPosted(key, replyID: replyID, logging: nil, answered: false, at: date)
+    }
+}
+
+extension ConversationLog {
+    /// The chain walked one `logged` lookup at a time (for stores without a faster way).
+    public func chain(platform: Platform, chatID: String, from messageID: String, limit: Int) async throws
+        -> [LoggedMessage] {
+        var chain: [LoggedMessage] = []
+        var next: String? = messageID
+        while let id = next, chain.count < limit,
+              let logged = try await logged(platform: platform, chatID: chatID, messageID: id) {
+            chain.append(logged)
+            next = logged.parentID
+        }
+        return chain
+    }
 }
 
 /// Everything the engine persists.

@@ -27,7 +27,7 @@ struct DiscordResendTests {
         let store = InMemoryStore()
         let posting = Date().addingTimeInterval(-postingAgo)
         _ = await store.admit([inbound], at: posting)
-        _ = await store.claim(inbound.key, at: posting)
+        _ = try await store.claim(inbound.key, at: posting)
         try await store.beginPosting(inbound.key, parts: ["A subnet is a market."], backend: nil, at: posting)
         let earlier = try await world.adapter.post("A subnet is a market.", replyingTo: inbound, part: 0,
                                                    idempotencyKey: "\(inbound.key):0")

@@ -18,6 +18,8 @@ enum HandleDefuser {
     /// `text` with every mention defused except the author's (`keepHandle`, `keepID`), or, with `allowOthers`,
     /// every mention but the mass ones kept.
     static func defuse(_ text: String, keepHandle: String?, keepID: String?, allowOthers: Bool) -> String {
+        // Every match starts with `@` or `＠`, which most answers lack: then no regular expression runs.
+        guard text.unicodeScalars.contains(where: { $0 == "@" || $0 == "＠" }) else { return text }
         let keep = keepHandle.map { $0.lowercased() }
         return pattern.replacing(in: text) { groups in
             if let kind = groups[1], let id = groups[2] {

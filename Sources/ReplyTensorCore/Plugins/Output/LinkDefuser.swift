@@ -35,12 +35,13 @@ enum LinkDefuser {
     private static let ipv4 = TextPattern(
         constant: #"(?<![\p{N}.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\p{N}]|\.\p{N})"#)
 
-    static func defuse(_ text: String) -> String {
-        var result = webScheme.replacing(in: text) { groups in groups[1] == nil ? "hxxp://" : "hxxps://" }
-        result = otherScheme.replacing(in: result) { groups in
-            guard let scheme = groups[1], !["hxxp", "hxxps"].contains(scheme.lowercased()) else { return nil }
-            return scheme + "[:]//"
-        }
+    /// `text` defused. `precheck: false` runs every pattern whatever `candidates` says (for the tests).
+    static func defuse(_ text: String, precheck: Bool = true) -> String {
+        let (schemes, dotted) = precheck ? candidates(in: text) : (true, true)
+        guard schemes || dotted else { return text }
+        var result = text
+        if schemes { result = schemeDefused(result) }
+        guard dotted else { return result }
         result = domain.replacing(in: result) { groups in
             guard let whole = groups[0], let tld = groups[1], !fileExtensions.contains(tld.lowercased()) else {
                 return nil
@@ -48,5 +49,47 @@ enum LinkDefuser {
             return whole.replacingOccurrences(of: ".", with: "[.]")
         }
         return ipv4.replacing(in: result) { groups in groups[0]?.replacingOccurrences(of: ".", with: "[.]") }
+    }
+
+    /// What the patterns could find in `text`, from characters every match needs: a scheme needs `:` then `/`;
+    /// a domain name or an address a `.` between a letter, digit, mark, `_` or `-` and a letter, digit or mark.
+    /// Most answers have neither, and then no regular expression runs (nor is ICU's engine loaded).
+    static func candidates(in text: String) -> (schemes: Bool, dotted: Bool) {
+        var colon = false
+        var schemes = false
+        var dotted = false
+        var previous: Unicode.Scalar?
+        var afterDot: Unicode.Scalar?  // the scalar before a `.` just seen
+        var sawDot = false
+        for scalar in text.unicodeScalars {
+            if sawDot, let before = afterDot, isLabel(before), isLabel(scalar), scalar != "_", scalar != "-" {
+                dotted = true
+            }
+            sawDot = scalar == "."
+            afterDot = sawDot ? previous : nil
+            if scalar == ":" { colon = true } else if colon, scalar == "/" { schemes = true }
+            if schemes && dotted { break }
+            previous = scalar
+        }
+        return (schemes, dotted)
+    }
+
+    private static func isLabel(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "_" || scalar == "-" { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber,
+             .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func schemeDefused(_ text: String) -> String {
+        let result = webScheme.replacing(in: text) { groups in groups[1] == nil ? "hxxp://" : "hxxps://" }
+        return otherScheme.replacing(in: result) { groups in
+            guard let scheme = groups[1], !["hxxp", "hxxps"].contains(scheme.lowercased()) else { return nil }
+            return scheme + "[:]//"
+        }
     }
 }
