@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ReplyTensor needs to build and test: the C libraries (Debian packages) and the Python test oracles
 # (bittensor 10.5.0, bittensor-wallet, py-sr25519-bindings, cyscale, oauthlib, twitter-text-parser,
-# prometheus-client, python-telegram-bot) in .venv.
+# prometheus-client, python-telegram-bot — also the peer bot of `replytensor-bench telegram --peer`) in .venv.
 # Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -164,7 +164,12 @@ extension TelegramEmulator {
         }
     }
 
-    /// The send limits the emulator enforces (shorten them for fast tests).
+    /// The send limits the emulator enforces (shorten them for fast tests). The defaults are Telegram's, from the
+    /// Bot FAQ, "My bot is hitting limits, how do I avoid this?"
+    /// (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this): "avoid sending more than one
+    /// message per second" in a chat, "the API will not allow more than 30 messages per second or so" in bulk, and "your
+    /// bot will not be able to send more than 20 messages per minute to the same group"; beyond them "you'll begin
+    /// receiving 429 errors".
     public struct Rates: Sendable, Hashable {
         public var perChat: (limit: Int, interval: Duration)
         public var perGroup: (limit: Int, interval: Duration)
@@ -185,7 +190,9 @@ extension TelegramEmulator {
 
         /// Telegram's limits.
         public static let telegram = Rates()
-        /// No limits at all.
+        /// The rules off: every send is accepted and none counts as a violation (a 429 a fault gave still holds
+        /// for its `retry_after`; sends made meanwhile still count in the windows if the rules come back on). Not a Telegram behaviour: a switch for runs that compare bots' own costs, such as
+        /// `replytensor-bench telegram --peer`, where a bot without a rate limiter must not be refused.
         public static let off = Rates(enforced: false)
 
         public static func == (lhs: Rates, rhs: Rates) -> Bool {

@@ -115,6 +115,25 @@ struct TelegramEmulatorTests {
         #expect(await emulator.violations.ruleExcess == 2)
     }
 
+    /// Telegram's own rules refuse the second send in the same second to one group; `.off` accepts a burst the rules
+    /// refuse (the peer benchmark's bot has no rate limiter) and counts nothing more.
+    @Test func rulesOffAcceptBurstsTheRulesRefuse() async throws {
+        let emulator = try await TelegramEmulator.start()
+        defer { Task { await emulator.stop() } }
+        let quiet = await emulator.addGroup(title: "Quiet", supergroup: true)
+        #expect(try await Self.call(emulator, "sendMessage", body: #"{"chat_id":\#(quiet.id),"text":"a"}"#).status == 200)
+        #expect(try await Self.call(emulator, "sendMessage", body: #"{"chat_id":\#(quiet.id),"text":"b"}"#).status == 429)
+        #expect(await emulator.violations == TelegramEmulator.Violations(ruleExcess: 1))
+
+        await emulator.setRates(.off)
+        let busy = await emulator.addGroup(title: "Busy", supergroup: true)
+        for index in 0..<35 {
+            #expect(try await Self.call(emulator, "sendMessage", body: #"{"chat_id":\#(busy.id),"text":"\#(index)"}"#).status == 200)
+        }
+        #expect(await emulator.sent.filter { $0.chatID == busy.id }.count == 35)
+        #expect(await emulator.violations == TelegramEmulator.Violations(ruleExcess: 1))
+    }
+
     @Test func entitiesAreComputedInUTF16() {
         let text = "👋🏽 @ann /help@ReplyTensorBot and e\u{301}@ReplyTensorBot"
         let entities = TelegramEmulator.entities(in: text)
