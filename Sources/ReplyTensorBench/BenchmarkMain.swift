@@ -3,8 +3,8 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorStore
 
-/// `replytensor-bench [engine|store|telegram|discord|subnet|all]`: prints one JSON object per measurement. `telegram` runs
-/// the `replytensor` binary built next to it (build both: `swift build -c release`).
+/// `replytensor-bench [engine|store|telegram|discord [--mode poll|gateway]|subnet|all]`: prints one JSON object per
+/// measurement. `telegram` runs the `replytensor` binary built next to it (build both: `swift build -c release`).
 @main
 enum BenchmarkMain {
     static func main() async throws {
@@ -12,7 +12,7 @@ enum BenchmarkMain {
         if which == "engine" || which == "all" { try await EngineBenchmark.run() }
         if which == "store" || which == "all" { try await StoreBenchmark.run() }
         if which == "telegram" || which == "all" { try await TelegramBenchmark.run() }
-        if which == "discord" || which == "all" { try await DiscordBenchmark.run() }
+        if which == "discord" || which == "all" { try await DiscordBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
         if which == "subnet" || which == "all" { try await SubnetBenchmark.run() }
         if which == "subnet-axon" { try await SubnetBenchmark.serveAxon() }
     }
