@@ -72,7 +72,19 @@ extension DiscordAdapter {
         page.messages = page.messages.filter { unique.insert($0.id).inserted }
         page.messages.sort { DiscordSnowflake.isAfter($1.id, $0.id) }
         try await reportGateway(gateway.stats.current)
+        try await noteActivity(answering: !page.messages.isEmpty)
         return page
+    }
+
+    /// While mentions are being answered (replies go out by REST), the time of the last activity is kept as in
+    /// polling, so a restart waits Discord's windows out; an idle Gateway writes nothing.
+    func noteActivity(answering: Bool) async throws {
+        let now = ContinuousClock.now
+        if answering { lastGatewayActivity = now }
+        guard let active = lastGatewayActivity, now - active < .seconds(30) else { return }
+        if let recorded = lastActivityRecord, now - recorded < .seconds(2) { return }
+        try await recordActivity()
+        lastActivityRecord = now
     }
 
     /// The Gateway, started on the first poll in gateway mode.

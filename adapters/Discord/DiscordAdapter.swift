@@ -39,6 +39,8 @@ public actor DiscordAdapter: PlatformAdapter {
     var needsCatchUp = false
     var pendingGatewayError: BotError?
     var lastGatewayReport: (status: DiscordGatewayStatus, at: ContinuousClock.Instant)?
+    var lastGatewayActivity: ContinuousClock.Instant?
+    var lastActivityRecord: ContinuousClock.Instant?
     /// The Gateway's status at the last poll (gateway mode).
     public internal(set) var gatewayStatus: DiscordGatewayStatus?
     /// The current polling budget (nil before the first round).
@@ -132,7 +134,7 @@ public actor DiscordAdapter: PlatformAdapter {
     }
 
     /// Notes that requests went out just now (the next run waits `restartQuiet` from here).
-    private func recordActivity() async throws {
+    func recordActivity() async throws {
         try await environment.state.setValue(String(environment.now().timeIntervalSince1970), for: Self.activeKey,
                                              platform: .discord, at: environment.now())
     }
