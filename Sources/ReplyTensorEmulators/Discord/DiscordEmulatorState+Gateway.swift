@@ -133,7 +133,8 @@ extension DiscordEmulatorState {
         if let connection = session.connection { gateway.connections[connection]?.continuation.yield(.text(payload)) }
     }
 
-    /// application.mdx, "Application Flags": GATEWAY_MESSAGE_CONTENT (1 << 18) when the intent is enabled.
+    /// https://discord.com/developers/docs/resources/application, "Application Flags": GATEWAY_MESSAGE_CONTENT
+    /// (1 << 18) "Intent required for bots in under 100 servers to receive message content".
     var applicationFlags: Int { gateway.messageContentEnabled ? 1 << 18 : 0 }
 
     private func guildCreate(_ data: GuildData, for bot: User) -> [String: Any] {

@@ -78,7 +78,8 @@ extension DiscordEmulatorState {
         gateway.resetAfterMilliseconds = Int(resetAfter.secondsValue * 1000)
     }
 
-    /// `GET /gateway/bot`: url, recommended shards and the session start limit (gateway.mdx, "Get Gateway Bot").
+    /// `GET /gateway/bot`: https://discord.com/developers/docs/events/gateway, "Get Gateway Bot" — `url`, `shards`
+    /// (recommended) and `session_start_limit` {total, remaining, reset_after (ms), max_concurrency}.
     func gatewayBot() -> String {
         Self.json(["url": gateway.baseURL, "shards": 1,
                    "session_start_limit": ["total": gateway.startsTotal, "remaining": gateway.startsRemaining,
@@ -86,15 +87,17 @@ extension DiscordEmulatorState {
                   as [String: Any])
     }
 
-    /// `GET /applications/@me`: the application of the bot, with its flags.
+    /// `GET /applications/@me`: https://discord.com/developers/docs/resources/application, "Get Current Application"
+    /// — the application object, whose `flags` carry GATEWAY_MESSAGE_CONTENT (1 << 18) when the intent is enabled.
     func application(for bot: User) -> String {
         Self.json(["id": bot.id, "name": bot.username, "flags": applicationFlags, "bot_public": false] as [String: Any])
     }
 
     // MARK: DMs
 
-    /// A DM channel (type 1) between `user` and `bot`: resources/channel.mdx, "DM" channels have `recipients` and no
-    /// guild; a bot reads and writes them like any channel it is in.
+    /// A DM channel (type 1) between `user` and `bot`: https://discord.com/developers/docs/resources/channel, Channel
+    /// Types — DM "a direct message between users", with `recipients` and no `guild_id`; a bot reads and writes it
+    /// with the same message endpoints as any channel it is in.
     func openDM(user: User, bot: User) -> DiscordEmulator.Channel {
         if let existing = channels.values.first(where: {
             $0.channel.type == 1 && Set($0.recipients) == Set([user.id, bot.id])
