@@ -7,10 +7,14 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioWebSocket = Target.Dependency.product(name: "NIOWebSocket", package: "swift-nio")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let wsClient = Target.Dependency.product(name: "WSClient", package: "swift-websocket")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let hummingbirdWebSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 
 let package = Package(
     name: "ReplyTensor",
@@ -30,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries (C): typed shims for variadic functions live in shim.h.
@@ -53,10 +60,12 @@ let package = Package(
         // twitter-text's list of top-level domains (data only), shared by the X adapter and the X emulator.
         .target(name: "TwitterTLDs", path: "Sources/TwitterTLDs", swiftSettings: swiftSettings),
 
-        // Platform adapters: Core and HTTP only (X also twitter-text's domain list).
+        // Platform adapters: Core and HTTP only (X also twitter-text's domain list, Discord the Gateway's WebSocket).
         .target(name: "TelegramPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
                 path: "adapters/Telegram", swiftSettings: swiftSettings),
-        .target(name: "DiscordPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging],
+        // Discord's Gateway is a WebSocket (libcurl here has none): swift-websocket's client over NIOSSL.
+        .target(name: "DiscordPlatform", dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", logging, wsClient, nioSSL,
+                                                        nioCore, nioWebSocket],
                 path: "adapters/Discord", swiftSettings: swiftSettings),
         .target(name: "TwitterPlatform",
                 dependencies: ["ReplyTensorCore", "ReplyTensorHTTP", "TwitterTLDs", logging, crypto],
@@ -69,7 +78,8 @@ let package = Package(
         // Loopback emulators of the platforms and the gateway, local miners, the local subnet.
         .target(name: "ReplyTensorEmulators",
                 dependencies: ["Bittensor", "ReplyTensorTestSupport", "TwitterTLDs", logging, hummingbird, nioCore,
-                               serviceLifecycle, crypto],
+                               serviceLifecycle, crypto, hummingbirdWebSocket,
+                               .product(name: "HummingbirdCore", package: "hummingbird")],
                 swiftSettings: swiftSettings),
 
         // The composition root: configuration, wiring, the bot service, metrics, logging.

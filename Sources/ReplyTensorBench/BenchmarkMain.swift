@@ -1,7 +1,8 @@
 import Foundation
 
-/// `replytensor-bench [engine|store|telegram [--peer] [--python PATH]|memory|discord|subnet|all]`: prints one JSON
-/// object per measurement, then one per issue-14 goal whose figure the run measured (`goal`, `figure`, `met`).
+/// `replytensor-bench [engine|store|telegram [--peer] [--python PATH]|memory|discord [--mode poll|gateway]|subnet|all]`:
+/// prints one JSON object per measurement, then one per issue-14 goal whose figure the run measured (`goal`, `figure`,
+/// `met`).
 /// `telegram`, `memory` and `all` run the `replytensor` binary built next to it (build both: `swift build -c release`);
 /// `telegram --peer` also runs scripts/bench/ptb_bot.py with the repository's `.venv/bin/python` (run from the
 /// repository root, or pass `--python`). Exits 1 when a benchmark failed (e.g. a mention without exactly one reply).
@@ -16,7 +17,7 @@ enum BenchmarkMain {
             if which == "telegram" && !options.peer || which == "all" { try await TelegramBenchmark.run() }
             if which == "telegram" && options.peer || which == "all" { try await PeerBenchmark.run(options) }
             if which == "memory" || which == "all" { try await MemoryBenchmark.run() }
-            if which == "discord" || which == "all" { try await DiscordBenchmark.run() }
+            if which == "discord" || which == "all" { try await DiscordBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
             if which == "subnet" || which == "all" { try await SubnetBenchmark.run() }
             if which == "subnet-axon" { try await SubnetBenchmark.serveAxon() }
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorTestSupport
 
 /// What a scenario expected and what happened.
 public struct SandboxSummary {
@@ -38,10 +39,7 @@ public struct SandboxSummary {
 
     /// The `p` percentile (0…1) of `values`, in milliseconds.
     static func percentile(_ p: Double, of latencies: [Duration]) -> Double? {
-        guard !latencies.isEmpty else { return nil }
-        let sorted = latencies.sorted()
-        let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))
-        return sorted[index].seconds * 1000
+        Percentile.milliseconds(p, of: latencies)
     }
 
     public func table() -> String {

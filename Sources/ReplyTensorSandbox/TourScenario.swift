@@ -14,7 +14,7 @@ public struct TourScenario {
             if lowered.contains("essay") { return essay }
             return nil
         }
-        world.transcript.plan(sections: 22)
+        world.transcript.plan(sections: 23)
         let alice = await telegram.addUser(username: "alice", firstName: "Alice")
         let bob = await telegram.addUser(username: "bob", firstName: "Bob")
         let spammer = await telegram.addUser(username: "spammer", firstName: "Spam")
@@ -81,6 +81,7 @@ public struct TourScenario {
 
         try await tally(answered: answered, silent: silent, in: world, summary: &summary)
         try await DiscordTourScenario().play(in: world, summary: &summary)
+        try await DiscordGatewayTourScenario().play(in: world, summary: &summary)
         return summary
     }
 

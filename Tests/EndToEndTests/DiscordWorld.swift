@@ -32,7 +32,7 @@ struct DiscordWorld {
 
     /// Writes `replytensor.toml` into `folder` (default: the world's); `extra` is appended verbatim.
     func writeConfig(folder: URL? = nil, tokenEnv: String = "E2E_DISCORD_TOKEN", logLevel: String = "info",
-                     botExtra: String = "", extra: String = "") throws {
+                     botExtra: String = "", discordExtra: String = "", extra: String = "") throws {
         try E2EConfig.write(E2EConfig.common(gateway: gateway, botExtra: botExtra), """
             [discord]
             enabled = true
@@ -40,6 +40,7 @@ struct DiscordWorld {
             api_base = "\(discord.apiBase)"
             poll_interval_seconds = 0.3
             poll_requests_per_second = 25
+            \(discordExtra)
             [log]
             level = "\(logLevel)"
             \(extra)

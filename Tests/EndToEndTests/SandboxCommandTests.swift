@@ -28,7 +28,7 @@ struct SandboxCommandTests {
         #expect(result.output.contains("✔ the hostile miner (uid 0) was outvoted and never chosen"))
         #expect(result.output.contains("✔ the hostile miner's spam was never posted"))
         #expect(result.output.contains("✔ another good miner (uid 2 or 3) answered when uid 1 failed"))
-        #expect(result.output.contains("— [22/22] Subnet: what each miner answered the bot"))
+        #expect(result.output.contains("— [23/23] Subnet: what each miner answered the bot"))
         #expect(result.output.contains("✔ the update-id reset cost a handful of getUpdates calls, not a loop"))
         #expect(result.output.contains("✔ the next mention after the update-id reset is answered exactly once"))
         #expect(!result.output.contains("✘"))

@@ -18,10 +18,43 @@ public struct DiscordCheckReport: Sendable {
     public var guilds: [String]
     public var channels: [Channel]
     public var budget: DiscordPollingBudget
+    /// Gateway mode only: what `GET /gateway/bot` and the application's flags say.
+    public var gateway: GatewayCheck?
+
+    /// `GET /gateway/bot` (recommended shards, session starts left) and the intents: requested, and whether the
+    /// privileged MESSAGE_CONTENT is enabled for the application (its flags, from `GET /applications/@me`).
+    public struct GatewayCheck: Sendable {
+        public var shards: Int
+        public var startsRemaining: Int
+        public var startsTotal: Int
+        public var resetAfter: Duration
+        public var requested: DiscordIntents
+        public var messageContentEnabled: Bool
+
+        public var summary: String {
+            "gateway: \(shards) shard(s) recommended, \(startsRemaining) of \(startsTotal) session starts left "
+                + "(reset in \(Int(resetAfter.seconds)) s); intents \(requested.names.joined(separator: ", ")); "
+                + "MESSAGE_CONTENT \(messageContentEnabled ? "enabled" : "not enabled") for the application"
+        }
+    }
 
     /// One warning per channel with missing permissions, and when no guild is visible.
     public var warnings: [String] {
         var result: [String] = []
+        if let gateway {
+            if gateway.requested.contains(.messageContent), !gateway.messageContentEnabled {
+                result.append("message_content = true asks for the MESSAGE_CONTENT intent, which is not enabled for "
+                    + "this application: the Gateway will close with 4014. Enable the Message Content intent in the "
+                    + "Developer Portal (Bot → Privileged Gateway Intents) or set message_content = false")
+            }
+            if gateway.startsRemaining == 0 {
+                result.append("no Gateway session starts left: the bot will not identify until they reset in "
+                    + "\(Int(gateway.resetAfter.seconds)) s")
+            }
+            if gateway.shards > 1 {
+                result.append("Discord recommends \(gateway.shards) shards; this version opens one connection")
+            }
+        }
         if guilds.isEmpty {
             result.append("the bot is in no guild (or none of the configured ones): invite it with the "
                 + "VIEW_CHANNEL, READ_MESSAGE_HISTORY and SEND_MESSAGES permissions")
@@ -58,10 +91,24 @@ extension DiscordAdapter {
                     missing: permissions.missing))
             }
         }
+        if configuration.mode == .gateway { report.gateway = try await gatewayCheck() }
         report.budget = DiscordPollingBudget.estimate(
             guilds: guilds.count, channels: report.channels.filter(\.readable).count,
             interval: configuration.pollInterval, requestsPerSecond: configuration.pollRequestsPerSecond,
             discoveryEvery: configuration.discoveryInterval)
         return report
+    }
+}
+
+extension DiscordAdapter {
+    /// `GET /gateway/bot` and `GET /applications/@me` (no Gateway connection, no session start spent).
+    func gatewayCheck() async throws -> DiscordCheckReport.GatewayCheck {
+        let info = try await client.get("/gateway/bot", as: DiscordGatewayBot.self)
+        let application = try await client.get("/applications/@me", as: DiscordApplicationInfo.self)
+        return DiscordCheckReport.GatewayCheck(
+            shards: info.shards, startsRemaining: info.sessionStartLimit.remaining,
+            startsTotal: info.sessionStartLimit.total, resetAfter: .milliseconds(info.sessionStartLimit.resetAfter),
+            requested: .derived(messageContent: configuration.messageContent),
+            messageContentEnabled: DiscordIntents.messageContentEnabled(flags: application.flags ?? 0))
     }
 }

@@ -3,8 +3,9 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorHTTP
 
-/// The Discord adapter: REST polling of guild channels (no Gateway connection), replies with `message_reference`,
-/// mentions disabled and a `nonce` Discord de-duplicates.
+/// The Discord adapter: REST polling of guild channels (`mode = "poll"`, the default) or events over the Gateway
+/// (`mode = "gateway"`, `DiscordAdapter+Gateway`, DMs included); replies with `message_reference`, mentions disabled
+/// and a `nonce` Discord de-duplicates, through the REST API in both modes.
 ///
 /// A polling round lists every watched guild's channels and active threads (two requests per guild) and fetches
 /// messages only from channels whose `last_message_id` moved past their cursor. Poll requests are spread to stay
@@ -33,6 +34,15 @@ public actor DiscordAdapter: PlatformAdapter {
     var lastReportedBudget: DiscordPollingBudget?
     /// Nonce → when a post with it was first tried in this run (until it succeeds).
     var nonceAttempts: [String: Date] = [:]
+    /// Gateway mode: the connection loop, whether a REST catch-up is due, and an error to throw at the next poll.
+    var gateway: DiscordGateway?
+    var needsCatchUp = false
+    var pendingGatewayError: BotError?
+    var lastGatewayReport: (status: DiscordGatewayStatus, at: ContinuousClock.Instant)?
+    var lastGatewayActivity: ContinuousClock.Instant?
+    var lastActivityRecord: ContinuousClock.Instant?
+    /// The Gateway's status at the last poll (gateway mode).
+    public internal(set) var gatewayStatus: DiscordGatewayStatus?
     /// The current polling budget (nil before the first round).
     public private(set) var pollingBudget: DiscordPollingBudget?
 
@@ -124,7 +134,7 @@ public actor DiscordAdapter: PlatformAdapter {
     }
 
     /// Notes that requests went out just now (the next run waits `restartQuiet` from here).
-    private func recordActivity() async throws {
+    func recordActivity() async throws {
         try await environment.state.setValue(String(environment.now().timeIntervalSince1970), for: Self.activeKey,
                                              platform: .discord, at: environment.now())
     }
@@ -143,17 +153,10 @@ public actor DiscordAdapter: PlatformAdapter {
     // MARK: Polling
 
     public func poll(cursors: [String: String]) async throws -> PollPage {
+        if configuration.mode == .gateway { return try await gatewayPoll(cursors: cursors) }
         let bot = try await knownBot()
         let started = ContinuousClock.now
-        if startSnowflake == nil {
-            if let stored = try await environment.state.value(Self.startKey, for: .discord) {
-                startSnowflake = stored
-            } else {
-                let now = DiscordSnowflake.at(environment.now())
-                try await environment.state.setValue(now, for: Self.startKey, platform: .discord, at: environment.now())
-                startSnowflake = now
-            }
-        }
+        try await loadStartSnowflake()
         if lastDiscovery.map({ ContinuousClock.now - $0 >= configuration.discoveryInterval }) ?? true {
             try await discover()
         }
@@ -267,7 +270,10 @@ public actor DiscordAdapter: PlatformAdapter {
         return (messages, cursor, reader.rejected, used)
     }
 
+    /// The message as an inbound mention, or nil when it is not addressed to the bot. In a DM (channel type 1)
+    /// every default or reply message is.
     func inbound(_ message: DiscordMessage, channel: ChannelInfo, addressing: DiscordAddressing) -> InboundMessage? {
+        if channel.type == 1 { return direct(message, addressing: addressing) }
         guard let kind = addressing.kind(of: message) else { return nil }
         var replyTo: MessageRef?
         if let parent = message.referencedMessage {
@@ -283,6 +289,20 @@ public actor DiscordAdapter: PlatformAdapter {
                           threadID: channel.isThread ? channel.id : nil, title: channel.name),
             author: addressing.author(message), text: addressing.render(message), addressedAs: kind,
             replyTo: replyTo, createdAt: DiscordSnowflake.date(message.id) ?? environment.now(), extras: extras)
+    }
+
+    func direct(_ message: DiscordMessage, addressing: DiscordAddressing) -> InboundMessage? {
+        guard message.type == 0 || message.type == 19 else { return nil }
+        var replyTo: MessageRef?
+        if let parent = message.referencedMessage {
+            replyTo = MessageRef(id: parent.id, author: addressing.author(parent), text: addressing.render(parent))
+        }
+        return InboundMessage(
+            platform: .discord, id: message.id, platformMessageID: message.id,
+            chat: ChatRef(id: message.channelId, kind: .direct, title: message.author.username),
+            author: addressing.author(message), text: addressing.render(message), addressedAs: .direct,
+            replyTo: replyTo, createdAt: DiscordSnowflake.date(message.id) ?? environment.now(),
+            extras: ["channel_id": message.channelId])
     }
 
     func addressing(botID: String) -> DiscordAddressing {

@@ -13,6 +13,12 @@ public struct DiscordConfiguration: PlatformSettings {
     public var guilds: [String]
     /// `channels`: optional allowlist of channel (or thread) ids; empty = every readable text channel.
     public var channels: [String]
+    /// `mode`: how messages arrive: `poll` (REST polling of guild channels, the default) or `gateway` (events over
+    /// the WebSocket Gateway, DMs included; replies still go through the REST API).
+    public var mode: Mode
+    /// `message_content`: ask for the privileged MESSAGE_CONTENT intent in gateway mode (enable it in the Developer
+    /// Portal first, or the Gateway closes with 4014). Off: content is visible in mentions, replies and DMs only.
+    public var messageContent: Bool
     /// `poll_interval_seconds`: the shortest time between two polling rounds.
     public var pollInterval: Duration
     /// `poll_requests_per_second`: the request rate idle polling may spend (well under the global 50/s).
@@ -40,7 +46,12 @@ public struct DiscordConfiguration: PlatformSettings {
     /// Name of the setting the token came from, used in the message of a 401.
     public var tokenSource: String
 
-    public init(token: String, apiBase: String = "https://discord.com/api/v10", guilds: [String] = [],
+    public enum Mode: String, Sendable, CaseIterable {
+        case poll, gateway
+    }
+
+    public init(token: String, apiBase: String = "https://discord.com/api/v10", mode: Mode = .poll,
+                messageContent: Bool = false, guilds: [String] = [],
                 channels: [String] = [], pollInterval: Duration = .seconds(5), pollRequestsPerSecond: Double = 2,
                 maxParts: Int = 4, discoveryInterval: Duration = .seconds(60), globalRequestsPerSecond: Int = 48,
                 invalidRequestSoftLimit: Int = 500, invalidRequestHardLimit: Int = 2000, maxTries: Int = 4,
@@ -49,6 +60,8 @@ public struct DiscordConfiguration: PlatformSettings {
                 tokenSource: String = "DISCORD_BOT_TOKEN") {
         self.token = token
         self.apiBase = apiBase.withoutTrailingSlashes
+        self.mode = mode
+        self.messageContent = messageContent
         self.guilds = guilds
         self.channels = channels
         self.pollInterval = max(.milliseconds(50), pollInterval)
@@ -73,6 +86,10 @@ public struct DiscordConfiguration: PlatformSettings {
         configuration.token = settings.secret("token", defaultEnv: "DISCORD_BOT_TOKEN", required: configuration.enabled,
                                               what: "the Discord bot token") ?? ""
         configuration.apiBase = settings.string("api_base", default: configuration.apiBase)
+        let mode = settings.string("mode", default: configuration.mode.rawValue,
+                                   allowed: Mode.allCases.map(\.rawValue))
+        configuration.mode = Mode(rawValue: mode) ?? .poll
+        configuration.messageContent = settings.bool("message_content", default: configuration.messageContent)
         configuration.guilds = settings.strings("guilds", default: configuration.guilds)
         configuration.channels = settings.strings("channels", default: configuration.channels)
         let interval = settings.double("poll_interval_seconds", default: configuration.pollInterval.seconds, minimum: 0.05)

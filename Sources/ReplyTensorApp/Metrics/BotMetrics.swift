@@ -117,6 +117,29 @@ public final class BotMetrics: Sendable {
         gauge("replytensor_process_open_fds", [], Double(process.openFileDescriptors))
     }
 
+    // MARK: Discord Gateway
+
+    /// The states `replytensor_discord_gateway_state` has one series each for.
+    static let gatewayStates = ["connecting", "identifying", "resuming", "connected", "waiting", "stopped"]
+
+    /// From the Discord adapter's `gateway.*` state (gateway mode): `replytensor_discord_gateway_state{state}` (1 for
+    /// the current one), session resumes, reconnects and dispatches received in this run, the last heartbeat's
+    /// round trip.
+    public func sampleGateway(_ values: [String: String]) {
+        guard let state = values["gateway.state"] else { return }
+        for name in Self.gatewayStates {
+            gauge("replytensor_discord_gateway_state", [("state", name)], name == state ? 1 : 0)
+        }
+        for (key, label) in [("gateway.resumes", "replytensor_discord_gateway_resumes"),
+                             ("gateway.reconnects", "replytensor_discord_gateway_reconnects"),
+                             ("gateway.events_received", "replytensor_discord_gateway_events_received")] {
+            if let value = values[key].flatMap(Double.init) { gauge(label, [], value) }
+        }
+        if let latency = values["gateway.heartbeat_latency_ms"].flatMap(Double.init) {
+            gauge("replytensor_discord_gateway_heartbeat_latency_seconds", [], latency / 1000)
+        }
+    }
+
     // MARK: helpers
 
     private func count(_ label: String, _ platform: Platform, _ extra: (String, String)..., by amount: Int = 1) {

@@ -51,5 +51,8 @@ public struct MetricsEndpoint: Sendable {
     private func sample() async {
         let ledger = (try? await store.stateCounts()) ?? [:]
         metrics.sample(ledger: ledger, process: .current())
+        if platforms.contains(.discord), let discord = try? await store.values(for: .discord) {
+            metrics.sampleGateway(discord)
+        }
     }
 }

@@ -4,7 +4,7 @@ import ReplyTensorCore
 
 extension CheckCatalog {
     /// `check` for Discord: the token, the guilds and channels the bot can read and write, missing permissions,
-    /// and what idle polling will cost.
+    /// and what idle polling will cost; in gateway mode the Gateway's shards, session starts and intents instead.
     static func discordChecks(for configuration: ReplyTensorConfiguration, environment: AdapterEnvironment) -> [Check] {
         guard configuration.discord.enabled else { return [] }
         let adapter = DiscordAdapter(configuration: configuration.discord, environment: environment)
@@ -25,10 +25,14 @@ extension CheckCatalog {
                         + (access.isEmpty ? "no access" : access.joined(separator: "+")))
                 }
                 let budget = report.budget
-                result.details.append(String(format: "polling: %d request(s) per round, a round every %.1f s, "
-                    + "about %.0f idle requests/min; a mention may wait up to %.1f s to be seen",
-                    budget.requestsPerRound, budget.roundInterval.seconds, budget.idleRequestsPerMinute,
-                    budget.worstCaseWait.seconds))
+                if let gateway = report.gateway {
+                    result.details.append(gateway.summary)
+                } else {
+                    result.details.append(String(format: "polling: %d request(s) per round, a round every %.1f s, "
+                        + "about %.0f idle requests/min; a mention may wait up to %.1f s to be seen",
+                        budget.requestsPerRound, budget.roundInterval.seconds, budget.idleRequestsPerMinute,
+                        budget.worstCaseWait.seconds))
+                }
                 return result
             } catch {
                 return Check.Result(ok: false, summary: "\(error)")

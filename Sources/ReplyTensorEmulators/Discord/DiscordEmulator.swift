@@ -8,7 +8,9 @@ import ReplyTensorTestSupport
 /// messages; POST with Discord's validation errors, `allowed_mentions` and `nonce` de-duplication for a few minutes),
 /// typing. Per-route buckets with Discord's `X-RateLimit-*` headers, the global 50 requests/s, 429 bodies with
 /// `retry_after` and `global`, and Cloudflare's IP ban (an HTML 429); the MESSAGE_CONTENT intent is off unless
-/// switched on (content is then visible only for messages that mention the bot).
+/// switched on (content is then visible only for messages that mention the bot). The Gateway (WebSocket, on the same
+/// port): Hello, heartbeats and ACKs, Identify/Ready, Resume with replay, GUILD_CREATE and MESSAGE_CREATE (DMs
+/// included), scripted faults and the session start limit (`DiscordEmulator+Gateway`).
 ///
 /// Tests and the sandbox drive it through its Swift API: add guilds, channels, users; `inject` messages; read
 /// `sent`; queue faults on `faults`; count `violations`.
@@ -45,7 +47,9 @@ public final class DiscordEmulator: Sendable {
         let recorder = RequestRecorder()
         let faults = FaultPlan(seed: faultSeed)
         let routes = DiscordEmulatorRoutes(state: state, recorder: recorder, faults: faults)
-        let server = try await EmulatorServer.start(routes.router(), name: "discord")
+        let server = try await EmulatorServer.start(routes.router(), name: "discord",
+                                                    server: DiscordGatewaySocket.server(state: state))
+        await state.setGatewayBase("ws://\(server.host):\(server.port)")
         return DiscordEmulator(server: server, recorder: recorder, faults: faults, token: token, bot: bot, state: state)
     }
 

@@ -46,6 +46,13 @@ struct DiscordEmulatorRoutes: Sendable {
             .ok(await state.guildList(for: call.bot, query: call.record.query))
         })
 
+        // https://discord.com/developers/docs/events/gateway, "Get Gateway Bot"; resources/application, "Get Current
+        // Application" (its `flags` say which privileged intents are enabled).
+        api.get("gateway/bot", use: endpoint("GET /gateway/bot") { _ in .ok(await state.gatewayBot()) })
+        api.get("applications/@me", use: endpoint("GET /applications/@me") { call in
+            .ok(await state.application(for: call.bot))
+        })
+
         let guild = api.group("guilds/{major}")
         guild.get("channels", use: endpoint("GET /guilds/{major}/channels") { call in
             await state.guildChannels(for: call.bot, guildID: call.major)

@@ -45,11 +45,14 @@ extension DiscordEmulatorState {
             "mention_roles": message.mentionRoles, "attachments": [Any](), "embeds": [Any](), "pinned": false,
             "type": message.type, "flags": 0,
         ]
+        // A DM's messages carry no guild_id.
+        if message.guildID.isEmpty { object.removeValue(forKey: "guild_id") }
         if let webhook = message.webhookID { object["webhook_id"] = webhook }
         if let nonce = message.nonce { object["nonce"] = nonce }
         if let reference = message.referenceID {
-            object["message_reference"] = ["type": 0, "message_id": reference, "channel_id": message.channelID,
-                                           "guild_id": message.guildID]
+            var referenceObject: [String: Any] = ["type": 0, "message_id": reference, "channel_id": message.channelID]
+            if !message.guildID.isEmpty { referenceObject["guild_id"] = message.guildID }
+            object["message_reference"] = referenceObject
             if nested {
                 object["referenced_message"] = find(reference, in: message.channelID)
                     .map { messageObject($0, for: bot, nested: false) as Any } ?? NSNull()

@@ -9,7 +9,7 @@ import Foundation
 /// `<@&role>` (reference.mdx, "Message Formatting").
 extension DiscordEmulatorState {
     func inject(content: String, authorID: String, channelID: String, replyTo: String?, pingReplied: Bool,
-                webhook: Bool, type: Int?, id: String? = nil) throws -> Message {
+                webhook: Bool, type: Int?, id: String? = nil, dispatch: Bool = true) throws -> Message {
         guard let data = channels[channelID], let author = users[authorID] else {
             throw EmulatorError("unknown channel or user")
         }
@@ -28,6 +28,7 @@ extension DiscordEmulatorState {
         message.mentionRoles = mentionedRoles(in: content)
         message.mentionEveryone = content.contains("@everyone") || content.contains("@here")
         messages[channelID, default: []].append(message)
+        if dispatch { gatewayDispatch(message) }
         return message
     }
 
@@ -60,7 +61,7 @@ extension DiscordEmulatorState {
 
     /// Creates a message from a bot, after validation; `nil` with an error answer otherwise.
     func create(by bot: User, in channelID: String, body: [String: Any]) -> DiscordEmulatorRoutes.Answer {
-        guard let data = channels[channelID], isMember(bot.id, of: data.channel.guildID) else {
+        guard let data = channels[channelID], canUse(bot.id, data) else {
             return .error(404, code: 10003, "Unknown Channel")
         }
         let permissions = permissions(of: bot.id, in: channelID)
@@ -135,11 +136,12 @@ extension DiscordEmulatorState {
         sent.append(DiscordEmulator.SentMessage(
             message: message, botID: bot.id, replyTo: replyTo, failIfNotExists: failIfNotExists, allowedParse: parse,
             repliedUser: repliedUser, nonce: nonce, enforceNonce: enforceNonce, contentPings: pings))
+        gatewayDispatch(message)
         return .ok(messageJSON(message, for: bot))
     }
 
     func noteTyping(by bot: User, in channelID: String) -> DiscordEmulatorRoutes.Answer {
-        guard let data = channels[channelID], isMember(bot.id, of: data.channel.guildID) else {
+        guard let data = channels[channelID], canUse(bot.id, data) else {
             return .error(404, code: 10003, "Unknown Channel")
         }
         typing[channelID, default: 0] += 1
@@ -148,8 +150,9 @@ extension DiscordEmulatorState {
 
     func injectRaw(channelID: String, authorID: String, _ make: @Sendable (String) -> String) throws -> String {
         let message = try inject(content: "", authorID: authorID, channelID: channelID, replyTo: nil,
-                                 pingReplied: false, webhook: false, type: nil)
+                                 pingReplied: false, webhook: false, type: nil, dispatch: false)
         rawMessages[message.id] = make(message.id)
+        gatewayDispatch(message)
         return message.id
     }
 }

@@ -12,6 +12,7 @@ extension DiscordEmulatorState {
     /// The permissions `botID` has in `channelID`.
     func permissions(of botID: String, in channelID: String) -> UInt64 {
         guard let data = channels[channelID] else { return 0 }
+        if data.channel.type == 1 { return data.recipients.contains(botID) ? Self.view | Self.send | Self.history : 0 }
         let channel = data.parentOrSelf(channels)
         guard let guild = guilds[channel.channel.guildID] else { return 0 }
         let memberRoles = guild.botRoles[botID].map { [$0] } ?? []
@@ -39,6 +40,7 @@ extension DiscordEmulatorState {
     /// Without the MESSAGE_CONTENT intent (the bot does not ask for it) a bot sees content only of its own messages and
     /// of messages mentioning it.
     func visibleContent(_ message: Message, to bot: User) -> String {
+        if channels[message.channelID]?.channel.type == 1 { return message.content }
         if message.author.id == bot.id || message.mentions.contains(where: { $0.id == bot.id }) {
             return message.content
         }

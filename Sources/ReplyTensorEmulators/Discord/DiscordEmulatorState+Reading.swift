@@ -3,7 +3,7 @@ import Foundation
 /// The read endpoints: a channel's messages, one message, guilds, channels, active threads, roles and members.
 extension DiscordEmulatorState {
     func channelMessages(for bot: User, channelID: String, query: [String: String]) -> DiscordEmulatorRoutes.Answer {
-        guard let data = channels[channelID], isMember(bot.id, of: data.channel.guildID) else {
+        guard let data = channels[channelID], canUse(bot.id, data) else {
             return .error(404, code: 10003, "Unknown Channel")
         }
         let permissions = permissions(of: bot.id, in: channelID)
@@ -24,7 +24,7 @@ extension DiscordEmulatorState {
     }
 
     func singleMessage(for bot: User, channelID: String, messageID: String) -> DiscordEmulatorRoutes.Answer {
-        guard let data = channels[channelID], isMember(bot.id, of: data.channel.guildID) else {
+        guard let data = channels[channelID], canUse(bot.id, data) else {
             return .error(404, code: 10003, "Unknown Channel")
         }
         let permissions = permissions(of: bot.id, in: channelID)

@@ -30,6 +30,8 @@ actor DiscordEmulatorState {
         var channel: DiscordEmulator.Channel
         var overwrites: [Overwrite]
         var archived = false
+        /// A DM's two users (type 1).
+        var recipients: [String] = []
     }
 
     static let view: UInt64 = 1 << 10
@@ -59,6 +61,8 @@ actor DiscordEmulatorState {
     /// Message ids whose JSON object is written verbatim (malformed input).
     var rawMessages: [String: String] = [:]
     var limits = DiscordEmulatorLimits()
+    /// The Gateway's connections and sessions.
+    var gateway = DiscordGatewayBook()
     private var lastSnowflake: UInt64 = 0
 
     // MARK: Ids

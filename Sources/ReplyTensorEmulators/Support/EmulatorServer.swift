@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -24,8 +25,10 @@ public final class EmulatorServer: Sendable {
     public var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
 
     /// Starts `router` on `host` (127.0.0.1 unless another loopback address is given) and returns once it listens.
+    /// `server` builds the HTTP server (HTTP/1.1, or with WebSocket upgrades for the Discord Gateway).
     public static func start<Context: RequestContext>(
-        _ router: Router<Context>, name: String, host: String = "127.0.0.1", port: Int = 0
+        _ router: Router<Context>, name: String, host: String = "127.0.0.1", port: Int = 0,
+        server: HTTPServerBuilder = .http1()
     ) async throws -> EmulatorServer where Context.Source == ApplicationRequestContextSource {
         guard isLoopback(host) else {
             throw EmulatorError("emulators bind loopback only; refusing \(host)")
@@ -35,6 +38,7 @@ public final class EmulatorServer: Sendable {
         logger.logLevel = .critical
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: name),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
