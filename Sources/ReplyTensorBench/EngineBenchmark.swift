@@ -29,7 +29,8 @@ enum EngineBenchmark {
             try store.close()
             report(["benchmark": "engine_throughput", "messages": count, "seconds": elapsed.seconds,
                     "messages_per_second": Double(count) / elapsed.seconds, "store": "sqlite-on-disk",
-                    "responder": "instant", "concurrency": 8])
+                    "responder": "instant", "max_concurrent_replies": configuration.maxConcurrentReplies,
+                    "workers": Engine.workers(for: configuration)])
         }
     }
 }

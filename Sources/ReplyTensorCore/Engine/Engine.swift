@@ -39,6 +39,7 @@ public final class Engine: Sendable {
         self.processor = MentionProcessor(
             configuration: configuration, store: store, responder: responder, plugins: plugins,
             gate: SendGate(store: store, now: now), policy: PolicyGate(limits: configuration.limits, now: now),
+            responderSlots: ResponderSlots(count: configuration.maxConcurrentReplies),
             clock: clock, now: now, observer: observer, logger: logger)
     }
 
@@ -209,9 +210,15 @@ public final class Engine: Sendable {
 
     // MARK: Workers
 
+    /// Mentions worked on at once: more than the responder calls allowed at once (`ResponderSlots`), so the store
+    /// steps and sends of many mentions overlap and commit together.
+    public static func workers(for configuration: EngineConfiguration) -> Int {
+        max(1, configuration.maxConcurrentReplies) * 8
+    }
+
     private func runWorkers() async {
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, configuration.maxConcurrentReplies) {
+            for _ in 0..<Self.workers(for: configuration) {
                 group.addTask {
                     while let entry = await self.queue.next() {
                         await self.work(on: entry)

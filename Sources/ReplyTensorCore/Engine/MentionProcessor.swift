@@ -14,6 +14,7 @@ struct MentionProcessor: Sendable {
     let plugins: [any Plugin]
     let gate: SendGate
     let policy: PolicyGate
+    let responderSlots: ResponderSlots
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let observer: EngineObserver
@@ -319,6 +320,8 @@ struct MentionProcessor: Sendable {
             }
             group.addTask {
                 let deadline = configuration.responderDeadline
+                try await responderSlots.acquire()
+                defer { responderSlots.release() }
                 let completion = try await withDeadline(deadline, clock: clock, onTimeout: {
                     BotError(.responder, "no answer within \(deadline)")
                 }) {

@@ -16,16 +16,20 @@ actor PolicyGate {
 
     /// Claims `entry` (as the ledger held it when its work began) unless the policy refuses; `logging` goes into the
     /// conversation log with the claim.
+    /// Without limits (or for a mention counted when first claimed) there is nothing to check, and claims do not
+    /// wait for each other.
     func claim(_ entry: LedgerEntry, ledger: any MentionLedger, logging: LoggedMessage?) async throws -> Outcome {
+        // Resumed after a restart: it was counted when first claimed.
+        let counted = entry.state == .responding && entry.claimedAt != nil
+        guard limits.isLimited, !counted else {
+            return try await ledger.claim(entry.key, at: now(), logging: logging) ? .claimed : .notClaimable
+        }
         await turn.acquire()
         defer { turn.release() }
         let date = now()
-        let key = entry.key
-        // Resumed after a restart: it was counted when first claimed.
-        let counted = entry.state == .responding && entry.claimedAt != nil
-        if !counted, let reason = try await limits.violation(for: entry.message, at: date, ledger: ledger) {
+        if let reason = try await limits.violation(for: entry.message, at: date, ledger: ledger) {
             return .refused(reason)
         }
-        return try await ledger.claim(key, at: date, logging: logging) ? .claimed : .notClaimable
+        return try await ledger.claim(entry.key, at: date, logging: logging) ? .claimed : .notClaimable
     }
 }

@@ -13,6 +13,9 @@ public struct PolicyLimits: Sendable, Hashable {
         self.dailyReplies = dailyReplies
     }
 
+    /// True when any limit applies.
+    public var isLimited: Bool { perUserPerHour > 0 || perChatPerMinute > 0 || dailyReplies > 0 }
+
     /// The reason a reply to `message` would break the policy at `now`, or nil. Counts come from the ledger, so
     /// they survive restarts.
     public func violation(for message: InboundMessage, at now: Date, ledger: any MentionLedger) async throws -> String? {
