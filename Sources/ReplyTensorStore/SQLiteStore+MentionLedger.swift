@@ -5,7 +5,7 @@ import ReplyTensorCore
 extension SQLiteStore: MentionLedger {
     public func admit(_ messages: [InboundMessage], at date: Date) async throws -> [InboundMessage] {
         guard !messages.isEmpty else { return [] }
-        let rows = try messages.map { ($0, try LedgerCoding.json($0)) }
+        let rows = messages.map { ($0, MessageRecord.encode($0)) }
         let time = date.timeIntervalSince1970
         return try await write { db in
             var admitted: [InboundMessage] = []
@@ -13,8 +13,8 @@ extension SQLiteStore: MentionLedger {
                 INSERT OR IGNORE INTO mentions (platform, id, state, message, chat_id, author_id, admitted_at, updated_at)
                 VALUES (?, ?, 'received', ?, ?, ?, ?, ?)
                 """)
-            for (message, json) in rows {
-                try statement.execute(arguments: [message.platform.rawValue, message.id, json, message.chat.id,
+            for (message, record) in rows {
+                try statement.execute(arguments: [message.platform.rawValue, message.id, record, message.chat.id,
                                                   message.author.id, time, time])
                 if db.changesCount > 0 { admitted.append(message) }
             }
@@ -25,7 +25,11 @@ extension SQLiteStore: MentionLedger {
     public func entry(_ key: MentionKey) async throws -> LedgerEntry? {
         try read { db in
             let statement = try db.cachedStatement(sql: "SELECT \(LedgerCoding.columns) FROM mentions WHERE platform = ? AND id = ?")
-            return try Row.fetchOne(statement, arguments: [key.platform.rawValue, key.id]).map(LedgerCoding.entry)
+            // A cursor's row reads the statement's columns in place (`fetchOne` would copy them into a new row); it
+            // is valid while the cursor lives.
+            let rows = try Row.fetchCursor(statement, arguments: [key.platform.rawValue, key.id])
+            guard let row = try rows.next() else { return nil }
+            return try withExtendedLifetime(rows) { try LedgerCoding.entry(row) }
         }
     }
 
