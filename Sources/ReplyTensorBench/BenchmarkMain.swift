@@ -17,7 +17,9 @@ enum BenchmarkMain {
             if which == "telegram" && !options.peer || which == "all" { try await TelegramBenchmark.run() }
             if which == "telegram" && options.peer || which == "all" { try await PeerBenchmark.run(options) }
             if which == "memory" || which == "all" { try await MemoryBenchmark.run() }
-            if which == "discord" || which == "all" { try await DiscordBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+            if which == "discord" || which == "all" {
+                try await DiscordBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+            }
             if which == "subnet" || which == "all" { try await SubnetBenchmark.run() }
             if which == "subnet-axon" { try await SubnetBenchmark.serveAxon() }
         } catch {

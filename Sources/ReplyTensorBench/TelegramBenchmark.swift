@@ -71,6 +71,17 @@ enum TelegramBenchmark {
     }
 
     static func config(telegram: TelegramEmulator, gateway: GatewayEmulator, metrics: Bool) -> String {
+        telegramAndGateway(telegram: telegram, gateway: gateway) + """
+            [log]
+            level = "warning"
+            [metrics]
+            listen = "\(metrics ? "127.0.0.1:0" : "")"
+            """
+    }
+
+    /// The store, no policy limits, the gateway emulator as the responder and Telegram on a 30 s long poll: what
+    /// every bench bot shares.
+    static func telegramAndGateway(telegram: TelegramEmulator, gateway: GatewayEmulator) -> String {
         """
         [bot]
         store = "bot.sqlite"
@@ -90,10 +101,7 @@ enum TelegramBenchmark {
         token_env = "BENCH_TELEGRAM_TOKEN"
         api_base = "\(telegram.apiBase)"
         poll_timeout_seconds = 30
-        [log]
-        level = "warning"
-        [metrics]
-        listen = "\(metrics ? "127.0.0.1:0" : "")"
+
         """
     }
 

@@ -38,25 +38,7 @@ struct ThreePlatformWorld {
     /// The configuration: the contract's defaults for polling (`busy`: Discord polled every second at 25 requests/s,
     /// to drain a burst in channels the bot already knows), no policy limits, no X post budget.
     func config(busy: Bool) -> String {
-        """
-        [bot]
-        store = "bot.sqlite"
-        [limits]
-        per_user_per_hour = 0
-        per_chat_per_minute = 0
-        daily_replies = 0
-        [responder]
-        order = ["gateway"]
-        [responder.gateway]
-        base_url = "\(gateway.baseURL)"
-        api_key_env = "BENCH_GATEWAY_KEY"
-        model = "replytensor-emulator"
-        stream = false
-        [telegram]
-        enabled = true
-        token_env = "BENCH_TELEGRAM_TOKEN"
-        api_base = "\(telegram.apiBase)"
-        poll_timeout_seconds = 30
+        TelegramBenchmark.telegramAndGateway(telegram: telegram, gateway: gateway) + """
         [discord]
         enabled = true
         token_env = "BENCH_DISCORD_TOKEN"

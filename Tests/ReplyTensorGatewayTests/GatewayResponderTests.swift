@@ -88,7 +88,9 @@ struct GatewayResponderTests {
         defer { Task { await emulator.stop() } }
         await emulator.faults.enqueue(.status(503), route: "chat/completions")
         await emulator.faults.enqueue(.dropConnection, route: "chat/completions")
-        let completion = try await Self.responder(emulator, stream: stream).respond(to: Self.prompt)
+        // Two back-offs fit the deadline with room for a loaded machine: the retries are under test, not the clock.
+        let responder = Self.responder(emulator, stream: stream, timeout: .seconds(30))
+        let completion = try await responder.respond(to: Self.prompt)
         #expect(completion.text.hasPrefix("[gateway-emulator]"))
         #expect(await emulator.recorder.requests.count == 3)
     }
