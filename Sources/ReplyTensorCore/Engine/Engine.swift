@@ -39,7 +39,8 @@ public final class Engine: Sendable {
         self.processor = MentionProcessor(
             configuration: configuration, store: store, responder: responder, plugins: plugins,
             gate: SendGate(store: store, now: now), policy: PolicyGate(limits: configuration.limits, now: now),
-            responderSlots: ResponderSlots(count: configuration.maxConcurrentReplies),
+            responderSlots: Slots(count: configuration.maxConcurrentReplies),
+            postingSlots: Slots(count: configuration.maxConcurrentReplies),
             clock: clock, now: now, observer: observer, logger: logger)
     }
 
@@ -210,8 +211,8 @@ public final class Engine: Sendable {
 
     // MARK: Workers
 
-    /// Mentions worked on at once: more than the responder calls allowed at once (`ResponderSlots`), so the store
-    /// steps and sends of many mentions overlap and commit together.
+    /// Mentions worked on at once: more than the responder calls and posts allowed at once (`Slots`), so the store
+    /// steps of many mentions overlap and commit together.
     public static func workers(for configuration: EngineConfiguration) -> Int {
         max(1, configuration.maxConcurrentReplies) * 8
     }

@@ -14,7 +14,10 @@ struct MentionProcessor: Sendable {
     let plugins: [any Plugin]
     let gate: SendGate
     let policy: PolicyGate
-    let responderSlots: ResponderSlots
+    /// Responder calls at once.
+    let responderSlots: Slots
+    /// Mentions between their `posting` mark and their last part, at once.
+    let postingSlots: Slots
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let observer: EngineObserver
@@ -72,9 +75,8 @@ struct MentionProcessor: Sendable {
         }
         // Wait out the platform's send windows before the mention is marked as posting: a crash while it waits
         // leaves it resumable, not `unknown` (only a post really on its way may be unknown).
-        while case let wait = try await gate.pending(for: message, rules: rules.sendRules), wait > .zero {
-            try await clock.sleep(for: wait)
-        }
+        try await enterPosting(message, rules: rules.sendRules)
+        defer { postingSlots.release() }
         try await store.beginPosting(message.key, parts: parts, backend: completion?.backend, at: now())
         try await send(message, parts: parts, alreadyPosted: [], adapter: adapter, completion: completion, logger: logger)
     }
@@ -155,6 +157,21 @@ struct MentionProcessor: Sendable {
         }
         logger.info("answered", metadata: ["parts": "\(parts.count)", "backend": "\(completion?.backend ?? "-")"])
         observer(.answered(message, parts: parts, replyIDs: replyIDs, completion: completion))
+    }
+
+    /// Returns holding a posting slot once the mention's send windows are open. The slot is taken first: the
+    /// mentions waiting for a window are then at most the slots, as when every worker waited for its own (waiting
+    /// without one, every mention in flight woke at each opening window to find it taken).
+    private func enterPosting(_ message: InboundMessage, rules: [SendRule]) async throws {
+        try await postingSlots.acquire()
+        do {
+            while case let wait = try await gate.pending(for: message, rules: rules), wait > .zero {
+                try await clock.sleep(for: wait)
+            }
+        } catch {
+            postingSlots.release()
+            throw error
+        }
     }
 
     /// Resumes a mention that a crash left in `posting`.

@@ -1,9 +1,10 @@
 import Synchronization
 
-/// At most `count` responder calls at once (`bot.max_concurrent_replies`), while the rest of a mention's way (store
-/// steps, sending) runs for more mentions at a time: the store then commits their steps together. Waiting ends early
-/// when the waiting task is cancelled.
-final class ResponderSlots: Sendable {
+/// At most `count` holders at once, first come first served; waiting ends early when the waiting task is cancelled.
+/// The engine keeps two, both `bot.max_concurrent_replies` wide: responder calls, and mentions from their `posting`
+/// mark to their last part (so a kill can cut no more posts than before), while the other steps of a mention run for
+/// more mentions at a time and the store commits them together.
+final class Slots: Sendable {
     private struct State {
         var free: Int
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
