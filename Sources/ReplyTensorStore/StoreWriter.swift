@@ -3,8 +3,8 @@ import GRDB
 import Synchronization
 
 /// Every write of a process goes through one writer thread that commits in groups: writes arriving while a commit
-/// runs are committed together in the next transaction (ordinary and durable ones apart), each in its own savepoint
-/// (one failing leaves the others committed). Under load a group of mentions costs one transaction — the WAL pages they share written once — and a
+/// runs are committed together in the next transaction, each in its own savepoint (one failing leaves the others
+/// committed). Under load a group of mentions costs one transaction — the WAL pages they share written once — and a
 /// durable write one fsync for all. A caller resumes once its write committed.
 ///
 /// A durable write survives a power loss once it returns: its group commits with `synchronous = FULL` (the WAL is
@@ -61,20 +61,16 @@ final class StoreWriter: Sendable {
                 return queue.pending
             }
             guard !jobs.isEmpty else { return }
-            // Ordinary writes first, in their own transaction: they do not wait for the durable group's fsync. A
-            // write that depends on another was handed in after the other returned, so no group reorders it.
-            let normal = jobs.filter { !$0.durable }
-            if !normal.isEmpty { commit(normal, durable: false) }
-            let durable = jobs.filter(\.durable)
-            if !durable.isEmpty { commit(durable, durable: true) }
+            commit(jobs)
         }
     }
 
-    private func commit(_ jobs: [Job], durable: Bool) {
+    private func commit(_ jobs: [Job]) {
         var committed: [(Job, @Sendable () -> Void)] = []
         var failed: [(Job, any Error)] = []
         do {
             try database.writeWithoutTransaction { db in
+                let durable = jobs.contains(where: \.durable)
                 if durable { try db.execute(sql: "PRAGMA synchronous = FULL") }
                 defer { if durable { try? db.execute(sql: SQLiteStore.normalSynchronous) } }
                 try db.inTransaction(.immediate) {
