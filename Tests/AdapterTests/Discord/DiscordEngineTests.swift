@@ -22,11 +22,7 @@ struct DiscordEngineTests {
         let adapter = DiscordAdapter(configuration: DiscordTest.configuration(emulator),
                                      environment: AdapterEnvironment(http: DiscordTest.http(), state: store,
                                                                      logger: logger))
-        let engine = Engine(
-            configuration: EngineConfiguration(contextDepth: 2,
-                                               limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0,
-                                                                    dailyReplies: 0)),
-            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
+        let engine = DiscordTest.engine(adapter, store: store, label: "test.discord.engine")
         let running = Task { try await engine.run() }
         // Wait for the first round (cursors from "now").
         _ = await Polling.wait(timeout: .seconds(10)) { await store.cursors(for: .discord).count >= channels.count }

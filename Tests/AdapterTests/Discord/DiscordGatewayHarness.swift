@@ -18,9 +18,10 @@ struct DiscordGatewayHarness {
     let running: Task<Void, any Error>
 
     static func configuration(_ emulator: DiscordEmulator, messageContent: Bool = false) -> DiscordConfiguration {
-        DiscordConfiguration(token: emulator.token, apiBase: emulator.apiBase, mode: .gateway,
-                             messageContent: messageContent, pollInterval: .milliseconds(50),
-                             pollRequestsPerSecond: 50)
+        var configuration = DiscordTest.configuration(emulator)
+        configuration.mode = .gateway
+        configuration.messageContent = messageContent
+        return configuration
     }
 
     static func adapter(_ emulator: DiscordEmulator, store: InMemoryStore = InMemoryStore(),
@@ -39,13 +40,7 @@ struct DiscordGatewayHarness {
         let alice = await emulator.addUser(username: "alice", globalName: "Alice")
         let store = InMemoryStore()
         let adapter = adapter(emulator, store: store)
-        var logger = Logger(label: "test.discord.gateway")
-        logger.logLevel = .critical
-        let engine = Engine(
-            configuration: EngineConfiguration(contextDepth: 2,
-                                               limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0,
-                                                                    dailyReplies: 0)),
-            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
+        let engine = DiscordTest.engine(adapter, store: store, label: "test.discord.gateway")
         let running = Task { try await engine.run() }
         let harness = DiscordGatewayHarness(emulator: emulator, guild: guild, channel: channel, alice: alice,
                                             store: store, adapter: adapter, engine: engine, running: running)

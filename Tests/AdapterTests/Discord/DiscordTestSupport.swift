@@ -20,6 +20,17 @@ enum DiscordTest {
                              channels: channels, pollInterval: .milliseconds(50), pollRequestsPerSecond: rate)
     }
 
+    /// The engine with one Discord adapter on `store`: no policy limits, context depth 2, the echo responder.
+    static func engine(_ adapter: DiscordAdapter, store: InMemoryStore, label: String) -> Engine {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        return Engine(
+            configuration: EngineConfiguration(contextDepth: 2,
+                                               limits: PolicyLimits(perUserPerHour: 0, perChatPerMinute: 0,
+                                                                    dailyReplies: 0)),
+            store: store, adapters: [adapter], responder: InMemoryResponder.echo(), plugins: [], logger: logger)
+    }
+
     static func adapter(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
                         state: any AdapterStateStore & TokenStore = InMemoryStore(), rate: Double = 50) -> DiscordAdapter {
         DiscordAdapter(configuration: configuration(emulator, token: token, channels: channels, rate: rate),
