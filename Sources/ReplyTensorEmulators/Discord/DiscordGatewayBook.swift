@@ -33,7 +33,8 @@ struct DiscordGatewayBook {
     var nextConnection = 0
     /// `ws://127.0.0.1:PORT`, set once the server listens.
     var baseURL = ""
-    /// https://discord.com/developers/docs/events/gateway, "Sending Heartbeats": Hello's `heartbeat_interval` (Discord sends 41250 ms).
+    /// https://discord.com/developers/docs/events/gateway, "Sending Heartbeats": Hello's `heartbeat_interval`
+    /// (Discord sends 41250 ms).
     var heartbeatInterval = 41_250
     var acking = true
     var startsTotal = 1000
@@ -49,7 +50,8 @@ struct DiscordGatewayBook {
     var replayed = 0
     /// Identify payloads refused because no session starts were left.
     var identifiesOverLimit = 0
-    /// Sends beyond 120 in 60 s on one connection (https://discord.com/developers/docs/events/gateway, "Rate Limiting": closed with 4008).
+    /// Sends beyond 120 in 60 s on one connection (https://discord.com/developers/docs/events/gateway,
+    /// "Rate Limiting": closed with 4008).
     var sendTimes: [Int: [Date]] = [:]
     var rateLimitCloses = 0
 
