@@ -172,6 +172,8 @@ public final class TelegramEmulator: Sendable {
 
     /// Changes the enforced send limits (e.g. `.off`, or shorter windows).
     public func setRates(_ rates: Rates) async { await state.setRates(rates) }
+    /// Widens the server's 0.5 s repeated-offset window (`TelegramRepeatedPollRule`) for tests on a loaded machine.
+    public func setRepeatedOffsetWindow(_ window: Duration) async { await state.setRepeatedOffsetWindow(window) }
 
     // MARK: Entities
 
@@ -227,4 +229,5 @@ public final class TelegramEmulator: Sendable {
 
 extension TelegramEmulatorState {
     func setRates(_ rates: TelegramEmulator.Rates) { self.rates = rates }
+    func setRepeatedOffsetWindow(_ window: Duration) { repeatedPollRule.oneUpdateWindow = window }
 }
