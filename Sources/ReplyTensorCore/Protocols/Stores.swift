@@ -116,6 +116,10 @@ public protocol RateLimitStore: Sendable {
 public protocol TokenStore: Sendable {
     func token(_ name: String) async throws -> String?
     func saveToken(_ name: String, value: String, at date: Date) async throws
+    /// Replaces token `name` with what `rotate` makes of the stored value, no other replica rotating it meanwhile
+    /// (default: read then write, for a store one process uses; see `ReplicaCoordination.swift`).
+    func rotateToken(_ name: String, at date: Date, _ rotate: @Sendable (String?) async throws -> String)
+        async throws -> String
 }
 
 /// Small durable values an adapter keeps (rate-limit windows, daily budgets, chat migrations).
@@ -123,6 +127,10 @@ public protocol AdapterStateStore: Sendable {
     func value(_ key: String, for platform: Platform) async throws -> String?
     func setValue(_ value: String?, for key: String, platform: Platform, at date: Date) async throws
     func values(for platform: Platform) async throws -> [String: String]
+    /// Replaces the value under `key` with `transform` of the stored one, atomically among replicas (default: read
+    /// then write, for a store one process uses); returns the new value.
+    func updateValue(_ key: String, platform: Platform, at date: Date,
+                     _ transform: @Sendable (String?) throws -> String?) async throws -> String?
 }
 
 /// A message of a conversation as the bot saw or wrote it.
