@@ -37,9 +37,10 @@ public protocol ReplicaCoordinator: Sendable {
     func holdLease(_ name: String, at date: Date) async throws -> Bool
     /// Gives up every lease of this replica and its registration (a clean stop); its claims become free at once.
     func leave() async throws
-    /// Open mentions (`received`, `responding`, `posting`) that no live replica holds, oldest first, at most `limit`,
-    /// now claimed by this replica (rows another replica is taking at the same moment are skipped, not waited for).
-    func takeOpenMentions(limit: Int, at date: Date) async throws -> [LedgerEntry]
+    /// Open mentions (`received`, `responding`, `posting`) of `platforms` that no live replica holds, oldest first, at
+    /// most `limit`, now claimed by this replica (rows another replica is taking at the same moment are skipped, not
+    /// waited for).
+    func takeOpenMentions(limit: Int, platforms: Set<Platform>, at date: Date) async throws -> [LedgerEntry]
     /// Runs `body` while no other replica runs a body under the same name (an advisory lock): for read-count-write
     /// steps such as policy limits.
     func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T
