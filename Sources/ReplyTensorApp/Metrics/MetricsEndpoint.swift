@@ -51,6 +51,9 @@ public struct MetricsEndpoint: Sendable {
     private func sample() async {
         let ledger = (try? await store.stateCounts()) ?? [:]
         metrics.sample(ledger: ledger, process: .current())
+        if let replica = engine.replicaState {
+            metrics.sampleReplica(name: replica.name, platforms: platforms, leases: replica.leases)
+        }
         if platforms.contains(.discord), let discord = try? await store.values(for: .discord) {
             metrics.sampleGateway(discord)
         }

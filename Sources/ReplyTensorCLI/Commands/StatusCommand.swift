@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
             Console.error("cannot open the store: \(error)")
             throw ExitStatus.failure
         }
-        let report = try await StatusReport.gather(store: store, configuration: configuration)
+        let report = try await StatusReport.gather(store: store, description: path, configuration: configuration)
         Console.out(json ? report.json() : report.text())
     }
 }
