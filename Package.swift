@@ -15,6 +15,7 @@ let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let wsClient = Target.Dependency.product(name: "WSClient", package: "swift-websocket")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let hummingbirdWebSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "ReplyTensor",
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries (C): typed shims for variadic functions live in shim.h.
@@ -48,6 +50,11 @@ let package = Package(
         .target(name: "ReplyTensorHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "ReplyTensorCore", dependencies: ["ReplyTensorHTTP", logging], swiftSettings: swiftSettings),
         .target(name: "ReplyTensorStore", dependencies: ["ReplyTensorCore", grdb], swiftSettings: swiftSettings),
+        // The store several replicas share: PostgreSQL over PostgresNIO (TLS through NIOSSL).
+        .target(name: "ReplyTensorPostgres",
+                dependencies: ["ReplyTensorCore", postgresNIO, nioSSL, nioCore, logging,
+                               .product(name: "NIOFoundationCompat", package: "swift-nio")],
+                swiftSettings: swiftSettings),
         .target(name: "Bittensor", dependencies: ["CSodium", "ReplyTensorHTTP"],
                 resources: [.copy("Resources/bip39-english.txt")], swiftSettings: swiftSettings),
 
@@ -85,8 +92,8 @@ let package = Package(
         // The composition root: configuration, wiring, the bot service, metrics, logging.
         .target(name: "ReplyTensorApp",
                 dependencies: [
-                    "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorHTTP", "ReplyTensorSubnet", "ReplyTensorGateway",
-                    "Bittensor", "TelegramPlatform", "DiscordPlatform", "TwitterPlatform", logging, serviceLifecycle,
+                    "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorPostgres", "ReplyTensorHTTP", "ReplyTensorSubnet",
+                    "ReplyTensorGateway", "Bittensor", "TelegramPlatform", "DiscordPlatform", "TwitterPlatform", logging, serviceLifecycle,
                     .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                     .product(name: "TOMLKit", package: "TOMLKit"), hummingbird, nioCore, coreMetrics, prometheus,
                 ],
@@ -101,8 +108,8 @@ let package = Package(
         // The CLI: argument-parser commands only.
         .target(name: "ReplyTensorCLI",
                 dependencies: [
-                    "ReplyTensorApp", "ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorSubnet",
-                    "Bittensor", logging,
+                    "ReplyTensorApp", "ReplyTensorSandbox", "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorPostgres",
+                    "ReplyTensorSubnet", "Bittensor", logging,
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: swiftSettings),
@@ -116,7 +123,9 @@ let package = Package(
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorCoreTests", dependencies: ["ReplyTensorCore", "ReplyTensorTestSupport", logging],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "ReplyTensorStoreTests", dependencies: ["ReplyTensorStore", "ReplyTensorCore", grdb],
+        .testTarget(name: "ReplyTensorStoreTests",
+                    dependencies: ["ReplyTensorStore", "ReplyTensorPostgres", "ReplyTensorCore", "ReplyTensorTestSupport",
+                                   grdb, logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "BittensorTests",
                     dependencies: ["Bittensor", "ReplyTensorEmulators", "ReplyTensorHTTP", "ReplyTensorTestSupport"],

@@ -1,14 +1,14 @@
 import Foundation
-import ReplyTensorCore
 
 /// How the ledger stores an inbound message: a compact binary record (a format byte, then every field in a fixed
 /// order; strings as a LEB128 length and UTF-8, optionals behind a presence byte, the date as the bits of its
 /// seconds since 1970, extras sorted by key). Reading one costs a few hundred nanoseconds where JSON cost 13 µs, and
-/// the ledger reads one per lookup. Rows written before it hold JSON text, which `LedgerCoding` still reads.
-enum MessageRecord {
+/// the ledger reads one per lookup. Rows written before it hold JSON text, which `LedgerCoding` still reads. Every
+/// store (SQLite, PostgreSQL) writes the same record.
+public enum MessageRecord {
     static let format: UInt8 = 1
 
-    static func encode(_ message: InboundMessage) -> Data {
+    public static func encode(_ message: InboundMessage) -> Data {
         var writer = Writer()
         writer.byte(format)
         writer.string(message.platform.rawValue)
@@ -37,7 +37,7 @@ enum MessageRecord {
         return Data(writer.bytes)
     }
 
-    static func decode(_ data: Data) throws -> InboundMessage {
+    public static func decode(_ data: Data) throws -> InboundMessage {
         try data.withUnsafeBytes { buffer in
             var reader = Reader(buffer: buffer)
             guard try reader.byte() == format else { throw Reader.malformed }
