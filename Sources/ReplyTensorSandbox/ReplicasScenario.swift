@@ -20,7 +20,7 @@ public struct ReplicasScenario {
         let say = world.transcript.say
         let cluster: PostgresCluster
         do {
-            cluster = try await PostgresCluster.start()
+            cluster = try PostgresCluster.start()
         } catch {
             say("\n— PostgreSQL is needed for this scenario and could not be started: \(error)")
             say("  Install it with scripts/setup.sh (or: sudo apt-get install postgresql), then run the scenario again.")
@@ -28,9 +28,9 @@ public struct ReplicasScenario {
             return summary
         }
         defer { cluster.stop() }
-        let database = try await cluster.createDatabase()
+        let database = try cluster.newDatabase()
         let url = cluster.url(database: database)
-        say("\n— a private PostgreSQL cluster on \(cluster.endpoint) (data in \(cluster.folder.path)); store \(url)")
+        say("\n— a private PostgreSQL cluster on 127.0.0.1:\(cluster.port) (data in \(cluster.folder.path)); store \(url)")
         let children = try startReplicas(world, url: url, password: cluster.password)
         let observer = try await PostgresStore.open(
             location: try PostgresLocation(parsing: url), password: cluster.password,

@@ -13,8 +13,8 @@ struct ReplicasEndToEndTests {
 
     @Test("3 replicas × 3 platforms × 300 mentions, 3 × kill -9: 0 duplicates, 0 lost, rules kept in sum, takeovers")
     func replicasSurviveKills() async throws {
-        let cluster = try await PostgresCluster.shared()
-        let database = try await cluster.createDatabase()
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.newDatabase()
         let world = try await WholeBotWorld.start()
         defer { Task { await world.stop() } }
         try world.writeConfig(store: cluster.url(database: database),
