@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ReplyTensor needs to build and test: the C libraries (Debian packages) and the Python test oracles
 # (bittensor 10.5.0, bittensor-wallet, py-sr25519-bindings, cyscale, oauthlib, twitter-text-parser,
-# prometheus-client, python-telegram-bot — also the peer bot of `replytensor-bench telegram --peer`) in .venv.
+# prometheus-client, python-telegram-bot — also the peer bot of `replytensor-bench telegram --peer`) in .venv, and
+# PostgreSQL's server programs (the tests start a private cluster with initdb/pg_ctl; no system service is used).
 # Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,10 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# PostgreSQL (Debian's `postgresql`, 15 on bookworm) when no initdb is on PATH or under /usr/lib/postgresql.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

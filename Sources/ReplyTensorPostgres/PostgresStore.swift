@@ -95,6 +95,11 @@ public final class PostgresStore: Sendable {
         try await rows("SELECT version FROM schema_migrations ORDER BY version").map { try $0.decode(Int.self) }
     }
 
+    /// A server setting as this store's sessions see it (e.g. `synchronous_commit`).
+    public func serverSetting(_ name: String) async throws -> String? {
+        try await rows("SELECT current_setting(\(name))").first?.decode(String.self)
+    }
+
     // MARK: Running statements
 
     /// Every row of `query`, as a storage error when it fails.

@@ -35,4 +35,28 @@ struct DurablePostingTests {
         let after = try await store.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         #expect(after == 1)
     }
+
+    @Test("PostgreSQL: sessions commit synchronously, and a posting mark is on the server when beginPosting returns")
+    func postgresPostingIsDurable() async throws {
+        let database = try PostgresTestDatabase()
+        let store = try await database.open()
+        // synchronous_commit = on: COMMIT returns once the commit's WAL is flushed to disk
+        // (https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-SYNCHRONOUS-COMMIT). The store must not
+        // lower it for any transition.
+        #expect(try await store.serverSetting("synchronous_commit") == "on")
+        let key = message("1").key
+        _ = try await store.admit([message("1")], at: Date())
+        _ = try await store.claim(key, at: Date())
+        try await store.beginPosting(key, parts: ["answer"], backend: "gateway", at: Date())
+        try await store.saveToken("x.refresh", value: "rotated", at: Date())
+        // Another process (a second store, its own connections) sees both at once.
+        let other = try await database.open()
+        let entry = try await other.entry(key)
+        #expect(entry?.state == .posting)
+        #expect(entry?.replyParts == ["answer"])
+        #expect(try await other.token("x.refresh") == "rotated")
+        #expect(try await other.serverSetting("synchronous_commit") == "on")
+        await store.close()
+        await other.close()
+    }
 }

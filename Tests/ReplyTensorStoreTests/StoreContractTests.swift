@@ -1,17 +1,19 @@
 import Foundation
 import ReplyTensorCore
+import ReplyTensorPostgres
 import ReplyTensorStore
 import Testing
 
-/// The stores under test: every case runs against both.
+/// The stores under test: every case runs against each (PostgreSQL on a fresh database of the test cluster).
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    case memory, sqlite
+    case memory, sqlite, postgres
     var description: String { rawValue }
 
-    func make() throws -> any BotStore {
+    func make() async throws -> any BotStore {
         switch self {
         case .memory: return InMemoryStore()
         case .sqlite: return try SQLiteStore(path: TemporaryDirectory.make().appendingPathComponent("store.sqlite").path)
+        case .postgres: return try await PostgresTestDatabase().open()
         }
     }
 }
@@ -31,11 +33,11 @@ func message(_ id: String, platform: Platform = .telegram, chat: String = "c1", 
                    createdAt: Date(timeIntervalSince1970: 1_700_000_000), extras: ["thread": "7"])
 }
 
-@Suite("Store contract (memory and SQLite)")
+@Suite("Store contract (memory, SQLite and PostgreSQL)")
 struct StoreContractTests {
     @Test("admit inserts once per platform and id, and keeps the whole message", arguments: StoreKind.allCases)
     func admitDeduplicates(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let now = Date()
         let first = try await store.admit([message("1"), message("2"), message("1")], at: now)
         #expect(first.map(\.id) == ["1", "2"])
@@ -48,7 +50,7 @@ struct StoreContractTests {
 
     @Test("the ledger state machine: claim, posting, parts, finish", arguments: StoreKind.allCases)
     func stateMachine(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let key = message("1").key
         _ = try await store.admit([message("1")], at: Date())
         #expect(try await store.claim(key, at: Date()))
@@ -73,7 +75,7 @@ struct StoreContractTests {
 
     @Test("unfinished mentions come back oldest first", arguments: StoreKind.allCases)
     func unfinishedOrder(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let base = Date()
         for index in 0..<5 {
             _ = try await store.admit([message("m\(index)")], at: base.addingTimeInterval(Double(index)))
@@ -85,7 +87,7 @@ struct StoreContractTests {
 
     @Test("reply counts filter by platform, chat, author and time", arguments: StoreKind.allCases)
     func replyCounts(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let now = Date()
         let messages = [message("1", author: "a"), message("2", author: "a", ), message("3", chat: "c2", author: "b"),
                         message("4", platform: .discord, author: "a")]
@@ -105,7 +107,7 @@ struct StoreContractTests {
 
     @Test("pruning removes only finished mentions older than the cutoff", arguments: StoreKind.allCases)
     func pruning(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let old = Date(timeIntervalSince1970: 1_000)
         _ = try await store.admit([message("old"), message("open")], at: old)
         try await store.finish(message("old").key, state: .answered, reason: nil, at: old)
@@ -119,7 +121,7 @@ struct StoreContractTests {
 
     @Test("cursors, rate blocks, tokens and adapter state", arguments: StoreKind.allCases)
     func keyValueState(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let now = Date()
         try await store.saveCursors(["offset": "10", "channel:1": "99"], for: .telegram, at: now)
         try await store.saveCursors(["offset": "11"], for: .telegram, at: now)
@@ -145,7 +147,7 @@ struct StoreContractTests {
 
     @Test("the conversation log finds messages by chat and id and prunes by age", arguments: StoreKind.allCases)
     func conversationLog(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let entry = LoggedMessage(platform: .telegram, chatID: "c", messageID: "m1", parentID: "m0", authorID: "u",
                                   authorName: "@u", fromBot: true, text: "hello", at: Date(timeIntervalSince1970: 100))
         try await store.append(entry)

@@ -4,7 +4,7 @@ import ReplyTensorStore
 import Testing
 
 /// The combined transitions that keep a mention to a few round trips, on every store.
-@Suite("Store round trips (memory and SQLite)")
+@Suite("Store round trips (memory, SQLite and PostgreSQL)")
 struct StoreRoundTripTests {
     static func logged(_ id: String, parent: String?, fromBot: Bool = false, author: String = "u1",
                        chat: String = "c1") -> LoggedMessage {
@@ -14,7 +14,7 @@ struct StoreRoundTripTests {
 
     @Test("a claim logs the mention with it; a refused claim logs nothing", arguments: StoreKind.allCases)
     func claimLogs(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let key = message("1").key
         _ = try await store.admit([message("1")], at: Date())
         #expect(try await store.claim(key, at: Date(), logging: Self.logged("p1", parent: nil)))
@@ -27,7 +27,7 @@ struct StoreRoundTripTests {
     @Test("the last part's record logs it and answers the mention; earlier parts keep it posting",
           arguments: StoreKind.allCases)
     func recordAnswers(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let key = message("1").key
         _ = try await store.admit([message("1")], at: Date())
         _ = try await store.claim(key, at: Date())
@@ -50,7 +50,7 @@ struct StoreRoundTripTests {
     @Test("a reply chain comes back nearest first, up to the limit, stopping at a message the log lacks",
           arguments: StoreKind.allCases)
     func chain(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         // m1 ← m2 (bot) ← m3 ← m4 (bot) ← m5; m0 (m1's parent) was never logged; another chat has an m3 too.
         try await store.append(Self.logged("m1", parent: "m0"))
         try await store.append(Self.logged("m2", parent: "m1", fromBot: true))
@@ -70,7 +70,7 @@ struct StoreRoundTripTests {
 
     @Test("posting marks arriving together are committed durably, each on its own: a missing row fails only itself")
     func groupCommit() async throws {
-        let store = try StoreKind.sqlite.make()
+        let store = try await StoreKind.sqlite.make()
         let messages = (0..<64).map { message("g\($0)") }
         _ = try await store.admit(messages, at: Date())
         let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
