@@ -35,7 +35,7 @@ public struct ReplicasScenario {
         let observer = try await PostgresStore.open(
             location: try PostgresLocation(parsing: url), password: cluster.password,
             replica: ReplicaIdentity(name: "sandbox-observer", host: "localhost", pid: Int(getpid())),
-            leaseSeconds: leaseSeconds, logger: Logger(label: "sandbox.observer"))
+            leaseSeconds: Double(leaseSeconds), logger: Logger(label: "sandbox.observer"))
         defer { Task { await observer.close() } }
         await world.twitter.setRateLimit(.createTweet, limit: 10_000, windowSeconds: 900)
         let watching = await CrashScenario.waitUntilWatching(world)

@@ -82,7 +82,8 @@ struct ReplicasEndToEndTests {
             #expect(replied >= ledger["answered"] ?? 0, "\(platform): \(ledger)")
             #expect(replied <= (ledger["answered"] ?? 0) + (ledger["unknown"] ?? 0), "\(platform): \(ledger)")
             #expect(LedgerCounts.finished(ledger) == expected[platform], "\(platform): every mention recorded")
-            #expect((ledger["failed"] ?? 0) == 0, "\(platform): nothing failed: \(ledger)")
+            let reasons = (status["recent_failures"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+            #expect((ledger["failed"] ?? 0) == 0, "\(platform): nothing failed: \(ledger); \(reasons.prefix(5))")
         }
         let unknown = status["unknown"] as? [[String: Any]] ?? []
         #expect(unknown.allSatisfy { ($0["reason"] as? String)?.hasPrefix("interrupted while posting") == true },
@@ -101,9 +102,10 @@ struct ReplicasEndToEndTests {
         #expect(xViolations.requestsWhileExhausted == 0 && xViolations.duplicates == 0, "X: \(xViolations)")
 
         let replies = counts.values.reduce(0) { $0 + $1.filter { $0 == 1 }.count }
-        print("replicas: \(Self.replicaCount) replicas, lease \(Self.leaseSeconds) s, "
-              + "\(expected.values.reduce(0, +)) mentions, \(replies) replies, ledgers \(ledgers), "
-              + "unknown \(unknown.count), takeovers \(takeovers.map { String(format: "%.1f s", $0.seconds) }), "
+        let mentions = expected.values.reduce(0, +)
+        let takeoverText = takeovers.map { "\($0)" }
+        print("replicas: \(Self.replicaCount) replicas, lease \(Self.leaseSeconds) s, \(mentions) mentions, "
+              + "\(replies) replies, ledgers \(ledgers), unknown \(unknown.count), takeovers \(takeoverText), "
               + "telegram conflicts \(conflicts)")
     }
 }

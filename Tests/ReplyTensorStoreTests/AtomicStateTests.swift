@@ -5,11 +5,11 @@ import Testing
 
 /// `updateValue` and `rotateToken` are atomic in the stores one process uses, so adapters sharing one of them (two
 /// "replicas" in a test) count and rotate as they would on a store several processes share.
-@Suite("Atomic state updates and token rotation (memory and SQLite)")
+@Suite("Atomic state updates and token rotation (memory, SQLite and PostgreSQL)")
 struct AtomicStateTests {
     @Test("2×50 concurrent updateValue increments count 100", arguments: StoreKind.allCases)
     func concurrentIncrements(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {
                 group.addTask {
@@ -29,7 +29,7 @@ struct AtomicStateTests {
           arguments: StoreKind.allCases)
     func updateOutcomes(_ kind: StoreKind) async throws {
         struct Refused: Error {}
-        let store = try kind.make()
+        let store = try await kind.make()
         #expect(try await store.updateValue("k", platform: .discord, at: Date()) { $0 == nil ? "1" : "x" } == "1")
         await #expect(throws: Refused.self) {
             _ = try await store.updateValue("k", platform: .discord, at: Date()) { _ in throw Refused() }
@@ -42,7 +42,7 @@ struct AtomicStateTests {
 
     @Test("two concurrent rotations: the second sees the first's value", arguments: StoreKind.allCases)
     func concurrentRotations(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.saveToken("refresh", value: "r0", at: Date())
         let seen = try await withThrowingTaskGroup(of: String.self) { group in
             for replica in ["a", "b"] {
@@ -67,7 +67,7 @@ struct AtomicStateTests {
     @Test("a rotation that throws keeps the stored token and frees the name", arguments: StoreKind.allCases)
     func failedRotation(_ kind: StoreKind) async throws {
         struct Refused: Error {}
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.saveToken("refresh", value: "r0", at: Date())
         await #expect(throws: Refused.self) {
             _ = try await store.rotateToken("refresh", at: Date()) { _ in throw Refused() }

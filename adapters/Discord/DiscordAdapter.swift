@@ -90,7 +90,12 @@ public actor DiscordAdapter: PlatformAdapter {
         self.limiter = limiter
         self.client = DiscordClient(configuration: configuration, http: environment.http, limiter: limiter,
                                     logger: logger, recordHold: Self.holdRecorder(environment),
-                                    sharedStore: environment.isSharedStore)
+                                    sharedStore: environment.isSharedStore,
+                                    sharedGlobal: environment.isSharedStore
+                                        ? DiscordSharedGlobalLimit(state: environment.state,
+                                                                   limit: configuration.globalRequestsPerSecond,
+                                                                   now: environment.now)
+                                        : nil)
         self.rules = PlatformRules(
             length: .codePoints(2000), overflow: .split, maxParts: configuration.maxParts,
             typingInterval: .seconds(8),

@@ -17,6 +17,8 @@ struct DiscordClient: Sendable {
     /// But a 429 on a post is not waited out here: it goes back to the engine as a `rateLimited` error, which blocks
     /// its scope in the shared store (`SendGate.block`), so every replica waits it out, not only this one.
     var sharedStore = false
+    /// With a shared store: the global limit counted across replicas.
+    var sharedGlobal: DiscordSharedGlobalLimit?
 
     /// The largest answer accepted (100 messages with long texts and embeds stay far below).
     static let maxBodyBytes = 8 << 20
@@ -38,6 +40,17 @@ struct DiscordClient: Sendable {
         while true {
             tries += 1
             guard let ticket = try await limiter.acquire(route, waiting: waiting) else { return nil }
+            if let sharedGlobal {
+                let started: Bool
+                do { started = try await sharedGlobal.acquire(waiting: waiting) } catch {
+                    await limiter.complete(ticket, status: nil, headers: [:])
+                    throw error
+                }
+                guard started else {
+                    await limiter.complete(ticket, status: nil, headers: [:])
+                    return nil
+                }
+            }
             let response: HTTPResponse
             do {
                 response = try await http.execute(request)
