@@ -2,16 +2,30 @@ import Foundation
 import Logging
 import ReplyTensorCore
 import ReplyTensorPostgres
+import ReplyTensorTestSupport
 
-/// `engine --store postgresql://…`: messages through the engine per second on a PostgreSQL store shared by 1 and by 3
+/// `engine --store postgresql://…` (or `--store private`): messages through the engine per second on a PostgreSQL store shared by 1 and by 3
 /// replicas (engines in this process, each with its own connection pool and replica name, as separate processes
 /// would have). Each replica has its own in-memory platform holding the same messages; only the replica holding the
 /// polling lease admits them, and any replica may claim them. Replies are counted across the three platforms and
 /// must be exactly one per message.
 enum SharedEngineBenchmark {
+    /// `url` names the database (password from REPLYTENSOR_STORE_PASSWORD), or is `private`: a private cluster
+    /// started here on 127.0.0.1 (as the tests start one) and stopped at the end.
     static func run(url: String) async throws {
-        let location = try PostgresLocation(parsing: url)
-        let password = ProcessInfo.processInfo.environment["REPLYTENSOR_STORE_PASSWORD"]
+        var cluster: PostgresCluster?
+        defer { cluster?.stop() }
+        let location: PostgresLocation
+        let password: String?
+        if url == "private" {
+            let started = try PostgresCluster.start()
+            cluster = started
+            location = try PostgresLocation(parsing: started.url(database: try started.newDatabase()))
+            password = started.password
+        } else {
+            location = try PostgresLocation(parsing: url)
+            password = ProcessInfo.processInfo.environment["REPLYTENSOR_STORE_PASSWORD"]
+        }
         for replicas in [1, 3] {
             try await measure(location: location, password: password, replicas: replicas, count: 3_000)
         }
