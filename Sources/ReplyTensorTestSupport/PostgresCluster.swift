@@ -114,6 +114,17 @@ public final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Stops the server and keeps its data: a database outage, for a test. `resumeServer()` ends it.
+    public func pauseServer() throws {
+        try run("pg_ctl", ["stop", "-m", "fast", "-w", "-D", dataPath])
+    }
+
+    /// Starts the paused server again, on the same port.
+    public func resumeServer() throws {
+        try run("pg_ctl", ["start", "-w", "-t", "60", "-D", dataPath, "-l",
+                           folder.appendingPathComponent("server.log").path, "-o", serverOptions])
+    }
+
     /// Runs a PostgreSQL program to its end; a failure carries the end of its output.
     private func run(_ program: String, _ arguments: [String], asServerUser: Bool = true) throws {
         let executable = binaries.appendingPathComponent(program)

@@ -113,4 +113,40 @@ struct ReplicaEngineTests {
         await b.store.close()
         await observer.close()
     }
+
+    @Test("PostgreSQL goes away and comes back: no post while it is down, then polling and posting resume")
+    func outageStopsPosting() async throws {
+        let cluster = try PostgresCluster.start()  // its own server: the outage must not touch other tests
+        defer { cluster.stop() }
+        let url = cluster.url(database: try cluster.newDatabase())
+        let store = try await PostgresStore.open(location: try PostgresLocation(parsing: url), password: cluster.password,
+                                                 replica: ReplicaIdentity(name: "a", host: "test-host", pid: 1),
+                                                 leaseSeconds: 3, logger: Logger(label: "test"))
+        let adapter = InMemoryAdapter(platform: "memory", rules: Self.rules)
+        let first = Self.messages(adapter, 0..<40)
+        adapter.inject(first)
+        let a = Self.start(store, adapter: adapter, answerDelay: .milliseconds(150))
+        _ = await Polling.wait(timeout: .seconds(30)) { adapter.posts.count >= 5 }
+        try cluster.pauseServer()
+        // Within a heartbeat (a second) the replica knows it cannot prove its claims; give it three.
+        try await Task.sleep(for: .seconds(3))
+        let duringOutage = adapter.posts.count
+        let second = Self.messages(adapter, 40..<60)
+        adapter.inject(second)
+        try await Task.sleep(for: .seconds(3))
+        #expect(adapter.posts.count == duringOutage, "posted while the store was unreachable")
+        try cluster.resumeServer()
+        let settled = await Polling.wait(timeout: .seconds(60)) {
+            let counts = (try? await store.stateCounts())?["memory"] ?? [:]
+            return (counts[.answered] ?? 0) + (counts[.unknown] ?? 0) == first.count + second.count
+        }
+        let ledger = try await store.stateCounts()["memory"] ?? [:]
+        #expect(settled, "every mention finished after the outage: \(ledger)")
+        a.engine.shutdown()
+        try await a.task.value
+        let counts = Self.replyCounts(adapter)
+        #expect((first + second).allSatisfy { (counts[$0.id] ?? 0) <= 1 }, "no mention answered twice")
+        #expect(second.allSatisfy { counts[$0.id] == 1 }, "mentions that arrived during the outage were answered")
+        await store.close()
+    }
 }
