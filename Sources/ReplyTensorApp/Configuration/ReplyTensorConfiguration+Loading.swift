@@ -30,10 +30,12 @@ extension ReplyTensorConfiguration {
         let base = source.deletingLastPathComponent()
         let secrets = SecretSource(environment: environment, baseDirectory: base)
         let root = ConfigSection(path: "", values: values, problems: problems, secrets: secrets)
-        var configuration = ReplyTensorConfiguration(bot: Bot(store: base.appendingPathComponent("replytensor.sqlite")))
+        let defaultStore = base.appendingPathComponent("replytensor.sqlite")
+        var configuration = ReplyTensorConfiguration(bot: Bot(store: defaultStore, storeLocation: .sqlite(defaultStore)))
         configuration.source = source
 
         configuration.readBot(root.section("bot"), base: base)
+        configuration.readReplica(root.section("replica"))
         configuration.readLimits(root.section("limits"))
         configuration.readResponder(root.section("responder"), secrets: secrets)
         configuration.telegram = root.platform(TelegramConfiguration.self)
@@ -61,9 +63,7 @@ extension ReplyTensorConfiguration {
     mutating func readBot(_ section: ConfigSection, base: URL) {
         bot.name = section.string("name", default: bot.name)
         bot.persona = section.string("persona", default: bot.persona)
-        let store = section.string("store", default: "replytensor.sqlite")
-        if store.isEmpty { section.problems.add("bot.store: expected a file path, found an empty string") }
-        bot.store = ConfigPaths.resolve(store.isEmpty ? "replytensor.sqlite" : store, relativeTo: base)
+        readStore(section, base: base)
         bot.maxConcurrentReplies = section.int("max_concurrent_replies", default: 8, range: 1...256)
         bot.contextDepth = section.int("context_depth", default: 4, range: 0...50)
         bot.retentionDays = section.int("retention_days", default: 30, range: 0...3650)

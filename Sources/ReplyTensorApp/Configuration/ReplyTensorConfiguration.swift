@@ -10,7 +10,13 @@ public struct ReplyTensorConfiguration: Sendable {
     public struct Bot: Sendable {
         public var name = "ReplyTensor"
         public var persona = "You are ReplyTensor, a concise and friendly assistant answering on social media."
+        /// The SQLite file (for a PostgreSQL store: `replytensor.sqlite` beside the configuration, unused; read
+        /// `storeLocation`).
         public var store: URL
+        /// `store`: a SQLite path or a PostgreSQL URL.
+        public var storeLocation: StoreLocation
+        /// `store_password_env` / `store_password_file` (PostgreSQL only).
+        public var storePassword: String?
         public var maxConcurrentReplies = 8
         public var contextDepth = 4
         public var retentionDays = 30
@@ -74,6 +80,8 @@ public struct ReplyTensorConfiguration: Sendable {
     }
 
     public var bot: Bot
+    /// `[replica]` (meaningful with a PostgreSQL store).
+    public var replica = ReplicaSettings()
     public var limits = PolicyLimits()
     public var responder = Responder()
     /// `[telegram]`, `[discord]` and `[twitter]` (or `[x]`): each adapter's own settings type reads its section.
@@ -99,7 +107,8 @@ public struct ReplyTensorConfiguration: Sendable {
 
     /// Everything that holds a secret, so logs and errors can redact it.
     public var secrets: [String] {
-        (platforms.flatMap { $0.secrets } + [responder.gateway.apiKey ?? "", responder.subnet.password ?? ""])
+        (platforms.flatMap { $0.secrets } + [responder.gateway.apiKey ?? "", responder.subnet.password ?? "",
+                                          bot.storePassword ?? ""])
             .filter { $0.count >= 4 }
     }
 
@@ -122,6 +131,7 @@ public struct ReplyTensorConfiguration: Sendable {
 extension ReplyTensorConfiguration {
     /// Every default, for the commands that work without a configuration file (`wallet`, `metagraph`).
     public static var defaults: ReplyTensorConfiguration {
-        ReplyTensorConfiguration(bot: .init(store: URL(fileURLWithPath: "/dev/null")))
+        ReplyTensorConfiguration(bot: .init(store: URL(fileURLWithPath: "/dev/null"),
+                                             storeLocation: .sqlite(URL(fileURLWithPath: "/dev/null"))))
     }
 }
