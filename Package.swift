@@ -142,7 +142,7 @@ let package = Package(
                                    "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorAppTests",
-                    dependencies: ["ReplyTensorApp", "ReplyTensorCore", logging, coreMetrics, prometheus],
+                    dependencies: ["ReplyTensorApp", "ReplyTensorCore", "ReplyTensorPostgres", logging, coreMetrics, prometheus],
                     swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor"],
