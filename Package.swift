@@ -145,7 +145,8 @@ let package = Package(
                     dependencies: ["ReplyTensorApp", "ReplyTensorCore", "ReplyTensorPostgres", logging, coreMetrics, prometheus],
                     swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor"],
+                    dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor",
+                                   "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorPostgres", logging],
                     swiftSettings: swiftSettings),
     ]
 )
