@@ -40,6 +40,7 @@ public final class PostgresStore: Sendable {
     let incarnation: String
     public let leaseSeconds: Double
     let client: PostgresClient
+    let turns = NamedTurns()
     private let runner: Task<Void, Never>
 
     /// PostgresNIO logs queries with their bound values at debug level; the store never hands it a logger that
