@@ -94,4 +94,23 @@ struct PostgresStoreTests {
             #expect(!error.message.contains("wrong-pass-123"))
         }
     }
+
+    @Test("a replica restarted under the same name frees its earlier process's claims at its first heartbeat")
+    func restartFreesClaims() async throws {
+        let database = try PostgresTestDatabase()
+        let a = try await database.open(replica: "a", leaseSeconds: 5)
+        let b = try await database.open(replica: "b", leaseSeconds: 5)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = try await a.admit([message("1")], at: start)
+        try await a.heartbeat(at: start)
+        #expect(try await a.claim(message("1").key, at: start))
+        try await a.heartbeat(at: start.addingTimeInterval(3))
+        #expect(try await b.takeOpenMentions(limit: 5, platforms: [.telegram], at: start.addingTimeInterval(4)).isEmpty)
+        // The row now looks written by an earlier process named "a" (a restart: same name, another incarnation).
+        try await a.execute("UPDATE replicas SET incarnation = 'an-earlier-process' WHERE name = 'a'")
+        try await a.heartbeat(at: start.addingTimeInterval(4))
+        let taken = try await b.takeOpenMentions(limit: 5, platforms: [.telegram], at: start.addingTimeInterval(4))
+        #expect(taken.map(\.message.id) == ["1"])
+        #expect(try await a.replicas().first { $0.name == "a" }?.startedAt == start.addingTimeInterval(4))
+    }
 }
