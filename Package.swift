@@ -101,7 +101,7 @@ let package = Package(
         // The sandbox scenarios: the real bot (App) against the emulators.
         .target(name: "ReplyTensorSandbox",
                 dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore",
-                               "ReplyTensorStore", "ReplyTensorSubnet", "ReplyTensorGateway", "Bittensor",
+                               "ReplyTensorStore", "ReplyTensorPostgres", "ReplyTensorSubnet", "ReplyTensorGateway", "Bittensor",
                                "DiscordPlatform", "TwitterPlatform", logging],
                 swiftSettings: swiftSettings),
 
@@ -116,8 +116,8 @@ let package = Package(
         .executableTarget(name: "replytensor", dependencies: ["ReplyTensorCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "ReplyTensorBench",
                           dependencies: ["ReplyTensorApp", "ReplyTensorEmulators", "ReplyTensorTestSupport",
-                                         "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorHTTP", "Bittensor",
-                                         "DiscordPlatform", logging],
+                                         "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorPostgres", "ReplyTensorHTTP",
+                                         "Bittensor", "DiscordPlatform", logging],
                           swiftSettings: swiftSettings),
 
         .testTarget(name: "ReplyTensorHTTPTests", dependencies: ["ReplyTensorHTTP"], swiftSettings: swiftSettings),
@@ -139,7 +139,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AdapterTests",
                     dependencies: ["TelegramPlatform", "DiscordPlatform", "TwitterPlatform", "TwitterTLDs",
-                                   "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP", logging],
+                                   "ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorCore", "ReplyTensorHTTP",
+                                   "ReplyTensorStore", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorAppTests",
                     dependencies: ["ReplyTensorApp", "ReplyTensorCore", "ReplyTensorPostgres", logging, coreMetrics, prometheus],

@@ -16,10 +16,16 @@ public struct StatusReport {
     var limits: PolicyLimits
     /// The subnet miners' health and reputation, by uid.
     var miners: [MinerLine]
+    /// The replicas sharing the store (a PostgreSQL store only), and how long a lease lasts.
+    var replicas: [ReplicaRecord]?
+    var leaseSeconds: Double = 0
 
     static let unknownListLimit = 1000
 
-    public static func gather(store: SQLiteStore, configuration: ReplyTensorConfiguration) async throws -> StatusReport {
+    /// Gathers from `store`, described as `description` (a path, or a URL without its password); `replicas` when the
+    /// store is shared.
+    public static func gather(store: any BotStore, description: String, replicas: (any ReplicaCoordinator)? = nil,
+                              configuration: ReplyTensorConfiguration) async throws -> StatusReport {
         let now = Date()
         var cursors: [Platform: [String: String]] = [:]
         var platformState: [Platform: [String: String]] = [:]
@@ -30,7 +36,7 @@ public struct StatusReport {
             if !state.isEmpty { platformState[platform] = state }
         }
         return StatusReport(
-            store: store.path,
+            store: description,
             counts: try await store.stateCounts(),
             unknown: try await store.recent(in: [.unknown], limit: unknownListLimit),
             failures: try await store.recent(in: [.failed], limit: 20),
@@ -39,7 +45,36 @@ public struct StatusReport {
             platformState: platformState,
             repliesToday: try await store.countReplies(ReplyCountQuery(since: PolicyLimits.startOfUTCDay(now))),
             limits: configuration.limits,
-            miners: miners(in: try await store.values(for: "subnet")))
+            miners: miners(in: try await store.values(for: "subnet")),
+            replicas: try await replicas?.replicas(),
+            leaseSeconds: replicas?.leaseDuration.seconds ?? 0)
+    }
+
+    /// A replica is live while its last heartbeat is younger than a lease.
+    func isLive(_ replica: ReplicaRecord, at date: Date = Date()) -> Bool {
+        date.timeIntervalSince(replica.heartbeatAt) < leaseSeconds
+    }
+
+    func replicaText() -> [String] {
+        guard let replicas else { return [] }
+        var lines = ["", "Replicas (lease \(Int(leaseSeconds)) s):"]
+        if replicas.isEmpty { lines.append("  (none running)") }
+        let now = Date()
+        for replica in replicas {
+            let age = Int(now.timeIntervalSince(replica.heartbeatAt))
+            let leases = replica.leases.isEmpty ? "no leases" : "leases " + replica.leases.joined(separator: ", ")
+            lines.append("  \(replica.name)  host \(replica.host) pid \(replica.pid)  last heartbeat \(age) s ago"
+                             + " (\(isLive(replica, at: now) ? "live" : "silent"))  \(leases)")
+        }
+        return lines
+    }
+
+    func replicaObjects() -> [[String: Any]] {
+        (replicas ?? []).map { replica in
+            ["name": replica.name, "host": replica.host, "pid": replica.pid, "live": isLive(replica),
+             "started_at": replica.startedAt.formatted(.iso8601),
+             "last_heartbeat": replica.heartbeatAt.formatted(.iso8601), "leases": replica.leases]
+        }
     }
 
     public func text() -> String {
@@ -77,6 +112,7 @@ public struct StatusReport {
             }
         }
         lines += minerText()
+        lines += replicaText()
         return lines.joined(separator: "\n")
     }
 
@@ -103,6 +139,7 @@ public struct StatusReport {
             "cursors": Dictionary(uniqueKeysWithValues: cursors.map { ($0.key.rawValue, $0.value) }),
             "platform_state": Dictionary(uniqueKeysWithValues: platformState.map { ($0.key.rawValue, $0.value) }),
             "miners": minerObjects(),
+            "replicas": replicaObjects(),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)

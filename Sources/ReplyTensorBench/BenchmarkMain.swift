@@ -1,6 +1,6 @@
 import Foundation
 
-/// `replytensor-bench [engine|store|telegram [--peer] [--python PATH]|memory|discord [--mode poll|gateway]|subnet|all]`:
+/// `replytensor-bench [engine [--store postgresql://…]|store|telegram [--peer] [--python PATH]|memory|discord [--mode poll|gateway]|subnet|all]`:
 /// prints one JSON object per measurement, then one per issue-14 goal whose figure the run measured (`goal`, `figure`,
 /// `met`).
 /// `telegram`, `memory` and `all` run the `replytensor` binary built next to it (build both: `swift build -c release`);
@@ -12,7 +12,11 @@ enum BenchmarkMain {
         let options = BenchmarkOptions(CommandLine.arguments.dropFirst())
         let which = options.command
         do {
-            if which == "engine" || which == "all" { try await EngineBenchmark.run() }
+            if which == "engine", let url = options.store {
+                try await SharedEngineBenchmark.run(url: url)
+            } else if which == "engine" || which == "all" {
+                try await EngineBenchmark.run()
+            }
             if which == "store" || which == "all" { try await StoreBenchmark.run() }
             if which == "telegram" && !options.peer || which == "all" { try await TelegramBenchmark.run() }
             if which == "telegram" && options.peer || which == "all" { try await PeerBenchmark.run(options) }

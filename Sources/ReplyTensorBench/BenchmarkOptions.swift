@@ -7,6 +7,9 @@ struct BenchmarkOptions {
     var peer = false
     /// The interpreter that runs the python-telegram-bot bot; default `.venv/bin/python` in the current directory.
     var python: String?
+    /// `engine --store URL`: the engine on a shared PostgreSQL store, with 1 and 3 replicas (password from
+    /// REPLYTENSOR_STORE_PASSWORD).
+    var store: String?
 
     init<Arguments: Sequence<String>>(_ arguments: Arguments) {
         var iterator = arguments.makeIterator()
@@ -15,6 +18,7 @@ struct BenchmarkOptions {
             switch argument {
             case "--peer": peer = true
             case "--python": python = iterator.next()
+            case "--store": store = iterator.next()
             default:
                 if !sawCommand {
                     command = argument

@@ -71,7 +71,7 @@ extension PostgresStore: TokenStore {
                 """)
             let stored = try await connection.rows("SELECT value FROM tokens WHERE name = \(name) FOR UPDATE")
                 .first?.decode(String.self)
-            let next = try await rotate(inserted.isEmpty ? stored : nil)
+            let next = try await CallerError.passing { try await rotate(inserted.isEmpty ? stored : nil) }
             try await connection.execute("""
                 UPDATE tokens SET value = \(next), updated_at = \(date.timeIntervalSince1970) WHERE name = \(name)
                 """)
@@ -120,7 +120,7 @@ extension PostgresStore: AdapterStateStore {
             let stored = try await connection.rows("""
                 SELECT value FROM adapter_state WHERE platform = \(platform.rawValue) AND key = \(key) FOR UPDATE
                 """).first?.decode(String.self)
-            let next = try transform(inserted.isEmpty ? stored : nil)
+            let next = try CallerError.passing { try transform(inserted.isEmpty ? stored : nil) }
             if let next {
                 try await connection.execute("""
                     UPDATE adapter_state SET value = \(next), updated_at = \(time)

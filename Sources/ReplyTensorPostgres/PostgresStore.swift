@@ -141,6 +141,8 @@ public final class PostgresStore: Sendable {
             return try await body()
         } catch let error as BotError {
             throw error
+        } catch let error as CallerError {
+            throw error.underlying
         } catch {
             throw BotError(.storage, "PostgreSQL at \(location.endpoint): \(PostgresErrorText.describe(error))")
         }
@@ -155,5 +157,19 @@ extension PostgresConnection {
 
     func execute(_ query: PostgresQuery) async throws {
         _ = try await rows(query)
+    }
+}
+
+/// An error thrown by a caller's closure run inside a transaction (`updateValue`, `rotateToken`): it reaches the
+/// caller unchanged, not as a storage error.
+struct CallerError: Error {
+    let underlying: any Error
+
+    static func passing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw CallerError(underlying: error) }
+    }
+
+    static func passing<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch { throw CallerError(underlying: error) }
     }
 }

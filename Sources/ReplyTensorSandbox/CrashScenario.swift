@@ -49,8 +49,10 @@ public struct CrashScenario {
         await child.terminate()
         summary.peakRSSBytes = await memory.stop()
         say("  child stopped with SIGTERM; reading its ledger")
-        try await judge(world, injected: injected, answeredAll: answeredAll, seconds: (end - start).seconds,
-                        summary: &summary)
+        let store = try SQLiteStore(path: world.folder.appendingPathComponent("child.sqlite").path)
+        try await Self.judge(world, store: store, injected: injected, answeredAll: answeredAll,
+                             seconds: (end - start).seconds, kills: kills, summary: &summary)
+        try? store.close()
         return summary
     }
 
@@ -70,16 +72,15 @@ public struct CrashScenario {
         return (false, ContinuousClock.now)
     }
 
-    /// Reads the child's ledger and the emulators' replies into the summary's figures and expectations.
-    func judge(_ world: SandboxWorld, injected: BurstScenario.Injected, answeredAll: Bool, seconds: Double,
-               summary: inout SandboxSummary) async throws {
-        let store = try SQLiteStore(path: world.folder.appendingPathComponent("child.sqlite").path)
+    /// Reads the ledger the bot left in `store` and the emulators' replies into the summary's figures and
+    /// expectations, after `kills` × kill -9.
+    static func judge(_ world: SandboxWorld, store: any BotStore, injected: BurstScenario.Injected, answeredAll: Bool,
+                      seconds: Double, kills: Int, summary: inout SandboxSummary) async throws {
         var byState: [MentionState: Int] = [:]
         for (_, states) in try await store.stateCounts() {
             for (state, count) in states { byState[state, default: 0] += count }
         }
         let unknown = try await store.recent(in: [.unknown], limit: 1000)
-        try? store.close()
         var counts: [Int] = []
         for message in injected.telegram { counts.append(await world.telegram.replies(to: message).count) }
         for message in injected.discord { counts.append(await world.discord.replies(to: message).count) }

@@ -16,7 +16,7 @@ struct DiscordGatewayTourScenario {
         await world.transcript.section("Discord: a direct message over the Gateway (mode = \"gateway\")")
         let bot = await discord.addBot(username: "ReplyTensorGateway", token: Self.token)
         let erin = await discord.addUser(username: "erin", globalName: "Erin")
-        let assembly = try assemble(in: world)
+        let assembly = try await assemble(in: world)
         let engine = assembly.engine
         let running = Task { try await engine.run() }
         let connected = await world.wait {
@@ -43,11 +43,11 @@ struct DiscordGatewayTourScenario {
         summary.replies += await discord.sent.filter { $0.botID == bot.id }.count
         engine.shutdown()
         _ = try? await running.value
-        try? assembly.store.close()
+        try? await assembly.opened.close()
     }
 
     /// The App's wiring for the gateway-mode bot: Discord only, the gateway emulator as responder.
-    private func assemble(in world: SandboxWorld) throws -> BotAssembly {
+    private func assemble(in world: SandboxWorld) async throws -> BotAssembly {
         let text = """
             [bot]
             name = "ReplyTensor sandbox (gateway)"
@@ -76,7 +76,7 @@ struct DiscordGatewayTourScenario {
         var logger = Logger(label: "replytensor.sandbox.gateway")
         logger.logLevel = .critical
         let transcript = world.transcript
-        return try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+        return try await BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
                                     observer: { transcript.observe($0) })
     }
 }

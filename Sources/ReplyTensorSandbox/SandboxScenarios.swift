@@ -2,10 +2,11 @@ import Foundation
 
 /// The scenarios `replytensor sandbox --scenario NAME` plays.
 public enum SandboxScenarios {
-    public static let names = ["tour", "subnet", "burst", "faults", "crash"]
+    public static let names = ["tour", "subnet", "burst", "faults", "crash", "replicas"]
 
-    /// Whether the scenario runs the bot in this process (crash runs it as a child process).
-    public static func runsEngineInProcess(_ name: String) -> Bool { name != "crash" }
+    /// Whether the scenario runs the bot in this process (crash and replicas run it as child processes).
+    public static func runsEngineInProcess(_ name: String) -> Bool { !runsChildren(name) }
+    static func runsChildren(_ name: String) -> Bool { name == "crash" || name == "replicas" }
 
     public static func play(_ name: String, in world: SandboxWorld) async throws -> SandboxSummary {
         let start = ContinuousClock.now
@@ -16,13 +17,14 @@ public enum SandboxScenarios {
         case "burst": summary = try await BurstScenario(perPlatform: 100, faultRate: 0).play(in: world)
         case "faults": summary = try await BurstScenario(perPlatform: 40, faultRate: 0.2).play(in: world)
         case "crash": summary = try await CrashScenario().play(in: world)
+        case "replicas": summary = try await ReplicasScenario().play(in: world)
         default:
             summary = try await TourScenario().play(in: world)
             try await TwitterTourScenario().play(in: world, summary: &summary)
             await world.subnet.report(in: world, summary: &summary)
         }
         summary.seconds = (ContinuousClock.now - start).seconds
-        if name != "crash" {
+        if !runsChildren(name) {
             let snapshot = world.transcript.snapshot
             summary.mentions = snapshot.admitted
             summary.skipped = snapshot.skipped

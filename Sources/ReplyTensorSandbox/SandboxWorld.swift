@@ -76,7 +76,7 @@ public final class SandboxWorld: Sendable {
         let configuration = try ReplyTensorConfiguration.parse(text, source: configURL, environment: environment)
         var logger = Logger(label: "replytensor.sandbox")
         logger.logLevel = .critical
-        let assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
+        let assembly = try await BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
                                             observer: { transcript.observe($0) })
         let engine = assembly.engine
         let task: Task<Void, any Error>? = runEngine ? Task { try await engine.run() } : nil
@@ -158,7 +158,7 @@ public final class SandboxWorld: Sendable {
     public func stop() async {
         assembly.engine.shutdown()
         _ = try? await engineTask?.value
-        try? assembly.store.close()
+        try? await assembly.opened.close()
         await telegram.stop()
         await twitter.stop()
         await discord.stop()

@@ -59,6 +59,17 @@ extension SQLiteStore: TokenStore {
                            arguments: [name, value, date.timeIntervalSince1970])
         }
     }
+
+    /// Serialised per token name by `tokenRotations`: a SQLite file belongs to one process (`StoreLock`), so a lock
+    /// in this process is all the exclusion there is to have. The new value is saved durably before it returns.
+    public func rotateToken(_ name: String, at date: Date,
+                            _ rotate: @Sendable (String?) async throws -> String) async throws -> String {
+        try await tokenRotations.exclusively(name) {
+            let next = try await rotate(try await token(name))
+            try await saveToken(name, value: next, at: date)
+            return next
+        }
+    }
 }
 
 extension SQLiteStore: AdapterStateStore {
@@ -70,14 +81,38 @@ extension SQLiteStore: AdapterStateStore {
     }
 
     public func setValue(_ value: String?, for key: String, platform: Platform, at date: Date) async throws {
-        try await write { db in
-            if let value {
-                try db.execute(sql: "INSERT OR REPLACE INTO adapter_state (platform, key, value, updated_at) VALUES (?, ?, ?, ?)",
-                               arguments: [platform.rawValue, key, value, date.timeIntervalSince1970])
-            } else {
-                try db.execute(sql: "DELETE FROM adapter_state WHERE platform = ? AND key = ?",
-                               arguments: [platform.rawValue, key])
+        try await write { db in try Self.store(value, for: key, platform: platform, at: date, in: db) }
+    }
+
+    private static func store(_ value: String?, for key: String, platform: Platform, at date: Date,
+                              in db: Database) throws {
+        if let value {
+            try db.execute(sql: "INSERT OR REPLACE INTO adapter_state (platform, key, value, updated_at) VALUES (?, ?, ?, ?)",
+                           arguments: [platform.rawValue, key, value, date.timeIntervalSince1970])
+        } else {
+            try db.execute(sql: "DELETE FROM adapter_state WHERE platform = ? AND key = ?",
+                           arguments: [platform.rawValue, key])
+        }
+    }
+
+    /// One write job: the read and the write in the same transaction on the writer's thread, so no other write
+    /// comes between them. `transform` runs on the writer's thread: it must be quick and must not touch the store.
+    public func updateValue(_ key: String, platform: Platform, at date: Date,
+                            _ transform: @Sendable (String?) throws -> String?) async throws -> String? {
+        try await withoutActuallyEscaping(transform) { transform in
+            let borrowed = BorrowedTransform(transform)
+            defer { borrowed.end() }
+            // What the transform throws reaches the caller as it is (nothing written then).
+            let outcome = try await write { db -> Result<String?, any Error> in
+                let stored = try String.fetchOne(
+                    db, sql: "SELECT value FROM adapter_state WHERE platform = ? AND key = ?",
+                    arguments: [platform.rawValue, key])
+                let next: String?
+                do { next = try borrowed.run(stored) } catch { return .failure(error) }
+                try Self.store(next, for: key, platform: platform, at: date, in: db)
+                return .success(next)
             }
+            return try outcome.get()
         }
     }
 

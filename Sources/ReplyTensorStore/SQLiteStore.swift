@@ -11,6 +11,8 @@ import ReplyTensorCore
 public final class SQLiteStore: Sendable {
     let database: DatabasePool
     private let writer: StoreWriter
+    /// Serialises `rotateToken` per token name.
+    let tokenRotations = TokenRotations()
     public let path: String
 
     /// Opens (creating if needed, mode 0600) the database at `path` and runs pending migrations.

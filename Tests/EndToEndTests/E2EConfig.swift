@@ -6,10 +6,10 @@ import ReplyTensorEmulators
 enum E2EConfig {
     /// `[bot]`, `[limits]` (all off), `[responder]` and `[responder.gateway]`.
     static func common(gateway: GatewayEmulator, maxConcurrent: Int = 8, graceSeconds: Int = 15, botExtra: String = "",
-                       order: String = #"["gateway"]"#, timeoutSeconds: Int = 5) -> String {
+                       order: String = #"["gateway"]"#, timeoutSeconds: Int = 5, store: String = "bot.sqlite") -> String {
         """
         [bot]
-        store = "bot.sqlite"
+        store = "\(store)"
         max_concurrent_replies = \(maxConcurrent)
         shutdown_grace_seconds = \(graceSeconds)
         \(botExtra)

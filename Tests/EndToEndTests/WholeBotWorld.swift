@@ -74,9 +74,11 @@ struct WholeBotWorld {
     }
 
     /// Writes `replytensor.toml` with the three platforms and both responders.
-    func writeConfig(graceSeconds: Int = 15, allowPrivateAxons: Bool = true, logLevel: String = "info") throws {
-        let common = E2EConfig.common(gateway: gateway, graceSeconds: graceSeconds, order: #"["subnet", "gateway"]"#,
-                                      timeoutSeconds: 4)
+    /// `store` and `extra` (e.g. a `[replica]` section) select a PostgreSQL store shared by replicas.
+    func writeConfig(graceSeconds: Int = 15, allowPrivateAxons: Bool = true, logLevel: String = "info",
+                     store: String = "bot.sqlite", botExtra: String = "", extra: String = "") throws {
+        let common = E2EConfig.common(gateway: gateway, graceSeconds: graceSeconds, botExtra: botExtra,
+                                      order: #"["subnet", "gateway"]"#, timeoutSeconds: 4, store: store)
         // Every miner is asked, so that two good answers agree even when one of them faults (quorum 3 by default).
         let subnetSection = subnet.configSection(walletPath: "wallets", wallet: "bot", hotkey: "hk",
                                                  minersPerQuery: subnet.axons.count, allowPrivateAxons: allowPrivateAxons)
@@ -98,6 +100,7 @@ struct WholeBotWorld {
             listen = "127.0.0.1:\(metricsPort)"
             [log]
             level = "\(logLevel)"
+            \(extra)
             """, to: folder)
     }
 
@@ -116,15 +119,16 @@ struct WholeBotWorld {
     }
 
     /// `replytensor status --json`.
-    func status() async throws -> [String: Any] {
-        let result = try await BotProcess.run(["status", "--json"], folder: folder, environment: environment)
+    func status(extra: [String: String] = [:]) async throws -> [String: Any] {
+        let result = try await BotProcess.run(["status", "--json"], folder: folder,
+                                              environment: environment.merging(extra) { $1 })
         #expect(result.status == 0, "\(result.output)")
         return (try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]) ?? [:]
     }
 
     /// Ledger counts by platform and state.
-    func ledgers() async throws -> [String: [String: Int]] {
-        (try await status()["mentions"] as? [String: [String: Int]]) ?? [:]
+    func ledgers(extra: [String: String] = [:]) async throws -> [String: [String: Int]] {
+        (try await status(extra: extra)["mentions"] as? [String: [String: Int]]) ?? [:]
     }
 
     /// Mentions with a final state (answered, failed, unknown, skipped) per platform.

@@ -11,19 +11,20 @@ struct StoreConfigurationTests {
     @Test("a path selects SQLite (relative to the file); a postgresql:// or postgres:// URL selects PostgreSQL")
     func selection() throws {
         let sqlite = try Fixtures.parse(Self.gateway + "bot.store = \"data/bot.sqlite\"")
-        #expect(sqlite.bot.storeLocation == .sqlite(URL(fileURLWithPath: "/srv/bot/data/bot.sqlite")))
+        #expect(sqlite.storeLocation == .sqlite(URL(fileURLWithPath: "/srv/bot/data/bot.sqlite")))
         #expect(sqlite.bot.store.path == "/srv/bot/data/bot.sqlite")
-        #expect(try Fixtures.parse(Self.gateway).bot.storeLocation
+        #expect(try Fixtures.parse(Self.gateway).storeLocation
                 == .sqlite(URL(fileURLWithPath: "/srv/bot/replytensor.sqlite")))
         for scheme in ["postgresql", "postgres"] {
             let shared = try Fixtures.parse(Self.gateway + "bot.store = \"\(scheme)://bot@127.0.0.1:5433/replies?sslmode=require\"",
                                             environment: ["REPLYTENSOR_STORE_PASSWORD": "pg-secret-1"])
-            #expect(shared.bot.storeLocation == .postgres(PostgresLocation(user: "bot", host: "127.0.0.1", port: 5433,
-                                                                           database: "replies", sslMode: .require)))
-            #expect(shared.bot.storeLocation.isShared)
+            #expect(shared.storeLocation == .postgres(PostgresLocation(user: "bot", host: "127.0.0.1", port: 5433,
+                                                                       database: "replies", sslMode: .require)))
+            #expect(shared.storeLocation.isShared)
             #expect(shared.bot.storePassword == "pg-secret-1")
             #expect(shared.secrets.contains("pg-secret-1"))
-            #expect(!shared.bot.storeLocation.description.contains("pg-secret-1"))
+            #expect(!shared.storeLocation.description.contains("pg-secret-1"))
+            #expect(!shared.storeDescription.contains("pg-secret-1"))
         }
     }
 
@@ -61,12 +62,11 @@ struct StoreConfigurationTests {
     @Test("[replica]: name defaults to host:pid, lease_seconds to 15; under 3 is refused")
     func replica() throws {
         let defaults = try Fixtures.parse(Self.gateway)
-        #expect(defaults.replica == ReplicaSettings(name: "", leaseSeconds: 15))
-        #expect(defaults.replica.identity.name
-                == "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+        #expect(defaults.replica.name == "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+        #expect(defaults.replica.leaseSeconds == 15)
         let named = try Fixtures.parse(Self.gateway + "[replica]\nname = \"eu-1\"\nlease_seconds = 30")
-        #expect(named.replica == ReplicaSettings(name: "eu-1", leaseSeconds: 30))
-        #expect(named.replica.identity.name == "eu-1")
+        #expect(named.replica.name == "eu-1")
+        #expect(named.replica.leaseSeconds == 30)
         let short = Fixtures.problems(Self.gateway + "[replica]\nlease_seconds = 2")
         #expect(short.count == 1 && short[0].hasPrefix("replica.lease_seconds:"))
         #expect(Fixtures.problems(Self.gateway + "[replica]\nnmae = \"x\"") == ["replica.nmae: unknown key"])

@@ -89,12 +89,21 @@ public actor DiscordAdapter: PlatformAdapter {
                                          hardLimit: configuration.invalidRequestHardLimit)
         self.limiter = limiter
         self.client = DiscordClient(configuration: configuration, http: environment.http, limiter: limiter,
-                                    logger: logger, recordHold: Self.holdRecorder(environment))
+                                    logger: logger, recordHold: Self.holdRecorder(environment),
+                                    sharedStore: environment.isSharedStore,
+                                    sharedGlobal: environment.isSharedStore
+                                        ? DiscordSharedGlobalLimit(state: environment.state,
+                                                                   limit: configuration.globalRequestsPerSecond,
+                                                                   now: environment.now)
+                                        : nil)
         self.rules = PlatformRules(
             length: .codePoints(2000), overflow: .split, maxParts: configuration.maxParts,
             typingInterval: .seconds(8),
-            // Discord's message bucket is 5 per 5 s per channel; the limiter follows the real headers as well.
-            sendRules: [SendRule(.chat, limit: 5, per: .seconds(5))],
+            // Discord's message bucket is 5 per 5 s per channel; the limiter follows the real headers as well. The
+            // global limit: "All bots can make up to 50 requests per second to our API"
+            // (https://discord.com/developers/docs/topics/rate-limits#global-rate-limit). As send rules the engine
+            // counts both for every replica together when several share the store.
+            sendRules: [SendRule(.chat, limit: 5, per: .seconds(5)), SendRule(.global, limit: 50, per: .seconds(1))],
             // `nonce` + `enforce_nonce`: Discord returns the earlier message for a resend "in the past few minutes".
             idempotentPost: true, idempotencyWindow: configuration.nonceResendWindow)
     }

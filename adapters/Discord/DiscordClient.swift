@@ -12,6 +12,13 @@ struct DiscordClient: Sendable {
     let logger: Logger
     /// Keeps the end of a Cloudflare ban hold in the adapter state, so a restart honours it.
     let recordHold: @Sendable (Duration) async -> Void
+    /// Several replicas share the store (`AdapterEnvironment.isSharedStore`). The limiter's learned buckets stay per
+    /// process: the headers Discord sends already count every replica's requests, since Discord counts per bot token.
+    /// But a 429 on a post is not waited out here: it goes back to the engine as a `rateLimited` error, which blocks
+    /// its scope in the shared store (`SendGate.block`), so every replica waits it out, not only this one.
+    var sharedStore = false
+    /// With a shared store: the global limit counted across replicas.
+    var sharedGlobal: DiscordSharedGlobalLimit?
 
     /// The largest answer accepted (100 messages with long texts and embeds stay far below).
     static let maxBodyBytes = 8 << 20
@@ -33,6 +40,17 @@ struct DiscordClient: Sendable {
         while true {
             tries += 1
             guard let ticket = try await limiter.acquire(route, waiting: waiting) else { return nil }
+            if let sharedGlobal {
+                let started: Bool
+                do { started = try await sharedGlobal.acquire(waiting: waiting) } catch {
+                    await limiter.complete(ticket, status: nil, headers: [:])
+                    throw error
+                }
+                guard started else {
+                    await limiter.complete(ticket, status: nil, headers: [:])
+                    return nil
+                }
+            }
             let response: HTTPResponse
             do {
                 response = try await http.execute(request)
@@ -48,8 +66,9 @@ struct DiscordClient: Sendable {
             let lowered = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) },
                                      uniquingKeysWith: { first, _ in first })
             if response.status == 429 {
+                let shared = sharedStore && delivery == .unknown  // a post, in a shared store
                 try await rateLimited(response, headers: lowered, ticket: ticket, method: method, route: route,
-                                      retry: tries < configuration.maxTries && waiting)
+                                      retry: tries < configuration.maxTries && waiting && !shared)
                 continue
             }
             await limiter.complete(ticket, status: response.status, headers: lowered)
@@ -89,7 +108,12 @@ struct DiscordClient: Sendable {
               let retryAfter = limit.retryAfter else {
             throw await banned(headers: headers, ticket: ticket, route: route)
         }
-        let global = limit.global ?? (headers["x-ratelimit-global"] == "true")
+        // The global limit: `"global": true` in the body, or `X-RateLimit-Global` / `X-RateLimit-Scope: global`
+        // (https://discord.com/developers/docs/topics/rate-limits#header-format: `X-RateLimit-Scope`, sent on 429
+        // answers, is `user` (a per-route limit), `global` (the bot's global limit) or `shared` (a resource's)).
+        // A global 429 comes back with scope "global", which the engine blocks for the whole platform.
+        let global = limit.global == true || headers["x-ratelimit-global"] == "true"
+            || headers["x-ratelimit-scope"] == "global"
         await limiter.complete(ticket, status: 429, headers: headers, retryAfter: retryAfter, global: global)
         logger.notice("rate limited by Discord",
                       metadata: ["http.route": "\(route.template)", "retry_after": "\(retryAfter)",

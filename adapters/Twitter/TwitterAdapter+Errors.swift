@@ -31,7 +31,7 @@ extension TwitterAdapter {
                            httpStatus: 403)
         case 429:
             throw BotError(.rateLimited, "\(what): \(problem)", platform: .twitter, httpStatus: 429,
-                           retryAfter: windows.wait(for: [TwitterRateWindows.mentions]) ?? .seconds(60),
+                           retryAfter: windows.knownWait(for: [TwitterRateWindows.mentions]) ?? .seconds(60),
                            scope: "global")
         default:
             throw BotError(.platform, "\(what): \(problem)", platform: .twitter, httpStatus: response.status)
@@ -44,8 +44,8 @@ extension TwitterAdapter {
         let problem = client.problem(in: response)
         switch response.status {
         case 429:
-            let wait = windows.wait(for: [TwitterRateWindows.post, TwitterRateWindows.appCap,
-                                          TwitterRateWindows.userCap]) ?? .seconds(60)
+            let wait = windows.knownWait(for: [TwitterRateWindows.post, TwitterRateWindows.appCap,
+                                               TwitterRateWindows.userCap]) ?? .seconds(60)
             return BotError(.rateLimited, "POST /2/tweets: \(problem)", platform: .twitter, httpStatus: 429,
                             retryAfter: wait, scope: "global")
         case 401:

@@ -14,7 +14,7 @@ extension TwitterAdapter {
            next > now.timeIntervalSince1970 + 0.01 {
             return PollPage(nextPollDelay: .milliseconds(Int64((next - now.timeIntervalSince1970) * 1000) + 1))
         }
-        if let wait = windows.wait(for: [TwitterRateWindows.mentions]) { return PollPage(nextPollDelay: wait) }
+        if let wait = try await windows.wait(for: [TwitterRateWindows.mentions]) { return PollPage(nextPollDelay: wait) }
         guard let pageSize = try await spend.reserveRead(upTo: Self.pageSize, minimum: Self.minimumPageSize) else {
             let wait = spend.untilNextDay()
             logger.notice("daily_budget_usd reached: no mentions are read until the next UTC day",

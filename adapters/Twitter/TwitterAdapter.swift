@@ -10,7 +10,8 @@ import ReplyTensorHTTP
 /// Cursor: one scope, `since_id`, advanced to the newest mention id only when every page of a poll was read.
 /// State (adapter state store, so restarts honour it): `rate.<endpoint>` windows, `cap.app24` / `cap.user24`
 /// (`TwitterRateWindows`), `poll.next_at`, `post_budget.day` / `post_budget.used` (`TwitterPostBudget`),
-/// `spend.day` / `spend.micro_usd` (`TwitterSpendCap`).
+/// `spend.day` / `spend.micro_usd` (`TwitterSpendCap`); in a store several replicas share, `post_budget` and `spend`
+/// (day and count in one value) instead of the two-key pairs (`TwitterDailyCount`).
 ///
 /// The parts: identity here; polling in `+Polling` (tweets to messages in `+Inbound`); replies in `+Posting`;
 /// crash recovery in `+Reconcile`; error mapping in `+Errors`.
@@ -51,10 +52,12 @@ public actor TwitterAdapter: PlatformAdapter {
         logger[metadataKey: "platform"] = "twitter"
         self.logger = logger
         self.client = TwitterClient(configuration: configuration, environment: environment, logger: logger)
-        self.windows = TwitterRateWindows(state: environment.state, now: environment.now, logger: logger)
+        self.windows = TwitterRateWindows(state: environment.state, now: environment.now, logger: logger,
+                                          shared: environment.isSharedStore)
         self.budget = TwitterPostBudget(limit: configuration.dailyPostBudget, state: environment.state,
-                                        now: environment.now)
-        self.spend = TwitterSpendCap(spending: configuration.spending, state: environment.state, now: environment.now)
+                                        now: environment.now, shared: environment.isSharedStore)
+        self.spend = TwitterSpendCap(spending: configuration.spending, state: environment.state, now: environment.now,
+                                     shared: environment.isSharedStore)
         self.rules = PlatformRules(
             length: PostText.rule, overflow: configuration.threadReplies ? .split : .truncate,
             maxParts: configuration.threadReplies ? configuration.maxThreadParts : 1, typingInterval: nil,

@@ -19,7 +19,8 @@ struct TwitterClient: Sendable {
         self.logger = logger
         if case .oauth2(let credentials) = configuration.auth {
             session = OAuth2Session(credentials: credentials, apiBase: configuration.apiBase, http: environment.http,
-                                    store: environment.state, now: environment.now, logger: logger)
+                                    store: environment.state, now: environment.now, logger: logger,
+                                    shared: environment.isSharedStore)
         } else {
             session = nil
         }

@@ -12,21 +12,28 @@ import ReplyTensorCore
 ///   return. X charges a post read twice in one UTC day once; this count charges it twice, erring towards the cap.
 ///
 /// The day's spend is counted with or without a cap (`status` shows it); only a cap refuses. Owned by one adapter and
-/// used on its actor only: the lock keeps each check-and-count whole across its awaits.
+/// used on its actor only: the lock keeps each check-and-count whole across its awaits. When several replicas share
+/// the store each check-and-count is also one atomic step there (`spend` = `day micro-usd`, `TwitterDailyCount`).
 final class TwitterSpendCap {
     static let dayKey = "spend.day"
     static let spentKey = "spend.micro_usd"
+    static let sharedKey = "spend"
 
     let spending: TwitterSpending
-    private let state: any AdapterStateStore
+    private let count: TwitterDailyCount
     private let now: @Sendable () -> Date
     private let lock = AsyncLock()
 
-    init(spending: TwitterSpending, state: any AdapterStateStore, now: @escaping @Sendable () -> Date) {
+    init(spending: TwitterSpending, state: any AdapterStateStore, now: @escaping @Sendable () -> Date,
+         shared: Bool = false) {
         self.spending = spending
-        self.state = state
+        self.count = TwitterDailyCount(dayKey: Self.dayKey, countKey: Self.spentKey, sharedKey: Self.sharedKey,
+                                       state: state, now: now, shared: shared)
         self.now = now
     }
+
+    /// Thrown inside a read's reservation when not even the minimum fits (nothing counted).
+    private struct Unaffordable: Error {}
 
     /// The cap in millionths of a dollar; 0 = none.
     var cap: Int { TwitterSpending.micros(spending.dailyBudgetUSD) }
@@ -40,21 +47,22 @@ final class TwitterSpendCap {
 
     /// Spent today (UTC), in millionths of a dollar.
     func spentToday(isolation: isolated (any Actor)? = #isolation) async throws -> Int {
-        guard try await state.value(Self.dayKey, for: .twitter) == TwitterPostBudget.day(now()) else { return 0 }
-        return try await state.value(Self.spentKey, for: .twitter).flatMap { Int($0) } ?? 0
+        try await count.today()
     }
 
     /// Counts `amount` durably; a permanent failure naming the cap when it would pass it (nothing counted then).
     func reserve(_ amount: Int, for what: String, isolation: isolated (any Actor)? = #isolation) async throws {
         await lock.acquire()
         defer { lock.release() }
-        let spent = try await spentToday()
-        if cap > 0, spent + amount > cap {
-            throw BotError(.platform, "daily_budget_usd of \(TwitterSpending.dollars(cap)) reached for today (UTC): "
-                               + "\(TwitterSpending.dollars(spent)) spent, \(what) costs "
-                               + "\(TwitterSpending.dollars(amount))", platform: .twitter, isPermanent: true)
+        let cap = cap
+        _ = try await count.update { spent in
+            if cap > 0, spent + amount > cap {
+                throw BotError(.platform, "daily_budget_usd of \(TwitterSpending.dollars(cap)) reached for today "
+                                   + "(UTC): \(TwitterSpending.dollars(spent)) spent, \(what) costs "
+                                   + "\(TwitterSpending.dollars(amount))", platform: .twitter, isPermanent: true)
+            }
+            return spent + amount
         }
-        try await set(spent + amount)
     }
 
     /// Gives back `amount` counted by a reservation that was not spent.
@@ -62,7 +70,7 @@ final class TwitterSpendCap {
         guard amount > 0 else { return }
         await lock.acquire()
         defer { lock.release() }
-        try await set(max(0, try await spentToday() - amount))
+        _ = try await count.update { max(0, $0 - amount) }
     }
 
     /// Reserves a read of up to `limit` posts: the largest `max_results` the cap still allows (at most `limit`),
@@ -72,11 +80,17 @@ final class TwitterSpendCap {
         guard cap > 0, readPrice > 0 else { return limit }
         await lock.acquire()
         defer { lock.release() }
-        let spent = try await spentToday()
-        let affordable = min(limit, max(0, cap - spent) / readPrice)
-        guard affordable >= minimum else { return nil }
-        try await set(spent + affordable * readPrice)
-        return affordable
+        let (cap, price) = (cap, readPrice)
+        do {
+            let spent = try await count.update { spent in
+                let affordable = min(limit, max(0, cap - spent) / price)
+                guard affordable >= minimum else { throw Unaffordable() }
+                return spent + affordable * price
+            }
+            return (spent.after - spent.before) / price
+        } catch is Unaffordable {
+            return nil
+        }
     }
 
     /// After a read of `reserved` posts (`reserveRead`) that returned `returned`: counts what it cost.
@@ -96,11 +110,5 @@ final class TwitterSpendCap {
         let start = calendar.startOfDay(for: date)
         let next = calendar.date(byAdding: .day, value: 1, to: start) ?? date.addingTimeInterval(86_400)
         return .milliseconds(Int64(max(1, next.timeIntervalSince(date) * 1000)))
-    }
-
-    private func set(_ spent: Int, isolation: isolated (any Actor)? = #isolation) async throws {
-        let date = now()
-        try await state.setValue(TwitterPostBudget.day(date), for: Self.dayKey, platform: .twitter, at: date)
-        try await state.setValue(String(spent), for: Self.spentKey, platform: .twitter, at: date)
     }
 }

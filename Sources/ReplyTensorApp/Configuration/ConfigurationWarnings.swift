@@ -1,5 +1,6 @@
 import Foundation
 import ReplyTensorCore
+import ReplyTensorPostgres
 import ReplyTensorStore
 import ReplyTensorSubnet
 
@@ -7,7 +8,11 @@ import ReplyTensorSubnet
 /// `--offline` too) and `run` logs them at start.
 public enum ConfigurationWarnings {
     public static func list(_ configuration: ReplyTensorConfiguration) -> [String] {
-        var warnings = StoreFiles.exposureWarnings(of: configuration.bot.store.path)
+        var warnings = configuration.bot.postgres == nil ? StoreFiles.exposureWarnings(of: configuration.bot.store.path) : []
+        if let store = configuration.bot.postgres, store.sslMode == .disable, !isLoopback(host: store.host) {
+            warnings.append("bot.store uses sslmode=disable to \(store.endpoint), not this host: the password and every "
+                + "message cross the network in clear; use sslmode=verify-full")
+        }
         if configuration.responder.subnet.allowPrivateAxons {  // also for `ask --via subnet` and `metagraph`
             warnings.append("responder.subnet.allow_private_axons = true: the bot may query \"miners\" on loopback, "
                 + "private and link-local addresses and on this host itself; only for local testing")

@@ -1,6 +1,7 @@
 import DiscordPlatform
 import Foundation
 import ReplyTensorCore
+import ReplyTensorPostgres
 import TelegramPlatform
 import TwitterPlatform
 
@@ -30,8 +31,7 @@ extension ReplyTensorConfiguration {
         let base = source.deletingLastPathComponent()
         let secrets = SecretSource(environment: environment, baseDirectory: base)
         let root = ConfigSection(path: "", values: values, problems: problems, secrets: secrets)
-        let defaultStore = base.appendingPathComponent("replytensor.sqlite")
-        var configuration = ReplyTensorConfiguration(bot: Bot(store: defaultStore, storeLocation: .sqlite(defaultStore)))
+        var configuration = ReplyTensorConfiguration(bot: Bot(store: base.appendingPathComponent("replytensor.sqlite")))
         configuration.source = source
 
         configuration.readBot(root.section("bot"), base: base)
@@ -63,12 +63,34 @@ extension ReplyTensorConfiguration {
     mutating func readBot(_ section: ConfigSection, base: URL) {
         bot.name = section.string("name", default: bot.name)
         bot.persona = section.string("persona", default: bot.persona)
-        readStore(section, base: base)
+        let store = section.string("store", default: "replytensor.sqlite")
+        if store.isEmpty { section.problems.add("bot.store: expected a file path, found an empty string") }
+        if PostgresLocation.isURL(store) {
+            do {
+                bot.postgres = try PostgresLocation(parsing: store)
+            } catch {
+                section.problems.add("bot.store: \(error)")
+            }
+            // Required when named: a variable or file the operator set up must be there.
+            let named = section.has("store_password_env") || section.has("store_password_file")
+            bot.storePassword = section.secret("store_password", defaultEnv: "REPLYTENSOR_STORE_PASSWORD",
+                                               required: named, what: "the PostgreSQL password")
+        } else {
+            bot.store = ConfigPaths.resolve(store.isEmpty ? "replytensor.sqlite" : store, relativeTo: base)
+            section.ignore("store_password_env")
+            section.ignore("store_password_file")
+        }
         bot.maxConcurrentReplies = section.int("max_concurrent_replies", default: 8, range: 1...256)
         bot.contextDepth = section.int("context_depth", default: 4, range: 0...50)
         bot.retentionDays = section.int("retention_days", default: 30, range: 0...3650)
         bot.maxConsecutiveReplies = section.int("max_consecutive_replies", default: 5, range: 0...1000)
         bot.shutdownGraceSeconds = section.double("shutdown_grace_seconds", default: 20)
+    }
+
+    mutating func readReplica(_ section: ConfigSection) {
+        replica.name = section.string("name", default: "")
+        if replica.name.isEmpty { replica.name = Replica.defaultName }
+        replica.leaseSeconds = section.double("lease_seconds", default: 15, minimum: 3)
     }
 
     mutating func readLimits(_ section: ConfigSection) {

@@ -1,6 +1,7 @@
 import DiscordPlatform
 import Foundation
 import ReplyTensorCore
+import ReplyTensorPostgres
 import TelegramPlatform
 import TwitterPlatform
 
@@ -10,18 +11,26 @@ public struct ReplyTensorConfiguration: Sendable {
     public struct Bot: Sendable {
         public var name = "ReplyTensor"
         public var persona = "You are ReplyTensor, a concise and friendly assistant answering on social media."
-        /// The SQLite file (for a PostgreSQL store: `replytensor.sqlite` beside the configuration, unused; read
-        /// `storeLocation`).
+        /// The SQLite file (`bot.store` as a path); unused when `postgres` is set.
         public var store: URL
-        /// `store`: a SQLite path or a PostgreSQL URL.
-        public var storeLocation: StoreLocation
-        /// `store_password_env` / `store_password_file` (PostgreSQL only).
+        /// `bot.store` as a `postgresql://` URL: the store replicas share.
+        public var postgres: PostgresLocation?
+        /// From `store_password_env` / `store_password_file`.
         public var storePassword: String?
         public var maxConcurrentReplies = 8
         public var contextDepth = 4
         public var retentionDays = 30
         public var maxConsecutiveReplies = 5
         public var shutdownGraceSeconds = 20.0
+    }
+
+    /// `[replica]`: this process among replicas sharing a PostgreSQL store.
+    public struct Replica: Sendable {
+        /// Default host:pid.
+        public var name = Replica.defaultName
+        public var leaseSeconds = 15.0
+
+        public static var defaultName: String { "\(ProcessInfo.processInfo.hostName):\(getpid())" }
     }
 
     public struct Responder: Sendable {
@@ -80,8 +89,7 @@ public struct ReplyTensorConfiguration: Sendable {
     }
 
     public var bot: Bot
-    /// `[replica]` (meaningful with a PostgreSQL store).
-    public var replica = ReplicaSettings()
+    public var replica = Replica()
     public var limits = PolicyLimits()
     public var responder = Responder()
     /// `[telegram]`, `[discord]` and `[twitter]` (or `[x]`): each adapter's own settings type reads its section.
@@ -107,13 +115,16 @@ public struct ReplyTensorConfiguration: Sendable {
 
     /// Everything that holds a secret, so logs and errors can redact it.
     public var secrets: [String] {
-        (platforms.flatMap { $0.secrets } + [responder.gateway.apiKey ?? "", responder.subnet.password ?? "",
-                                          bot.storePassword ?? ""])
+        (platforms.flatMap { $0.secrets }
+            + [responder.gateway.apiKey ?? "", responder.subnet.password ?? "", bot.storePassword ?? ""])
             .filter { $0.count >= 4 }
     }
 
     /// The settings of every platform, in the order the bot starts them.
     var platforms: [any PlatformSettings] { [telegram, discord, twitter] }
+
+    /// The store as logs and `status` name it: the SQLite path, or the PostgreSQL URL (never with a password).
+    public var storeDescription: String { bot.postgres?.url ?? bot.store.path }
 
     public var enabledPlatforms: [Platform] {
         platforms.filter { $0.enabled }.map { type(of: $0).platform }
@@ -131,7 +142,6 @@ public struct ReplyTensorConfiguration: Sendable {
 extension ReplyTensorConfiguration {
     /// Every default, for the commands that work without a configuration file (`wallet`, `metagraph`).
     public static var defaults: ReplyTensorConfiguration {
-        ReplyTensorConfiguration(bot: .init(store: URL(fileURLWithPath: "/dev/null"),
-                                             storeLocation: .sqlite(URL(fileURLWithPath: "/dev/null"))))
+        ReplyTensorConfiguration(bot: .init(store: URL(fileURLWithPath: "/dev/null")))
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import ReplyTensorPostgres
 
-/// Where the bot's store lives (`[bot] store`): a SQLite file, or a PostgreSQL database several replicas share.
+/// Where a store lives: a SQLite file, or a PostgreSQL database several replicas share (`[bot] store`, and each side
+/// of `store copy`).
 public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(URL)
     case postgres(PostgresLocation)
@@ -30,18 +31,7 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// `[replica]`: who this process is among replicas sharing a PostgreSQL store.
-public struct ReplicaSettings: Sendable, Hashable {
-    /// `name`; empty means host:pid of the running process (`identity`).
-    public var name = ""
-    /// `lease_seconds`: how long a lease or a claim lasts without renewal (at least 3).
-    public var leaseSeconds = 15.0
-
-    public init(name: String = "", leaseSeconds: Double = 15) {
-        self.name = name
-        self.leaseSeconds = leaseSeconds
-    }
-
-    /// This process under `name` (host:pid when empty).
-    public var identity: ReplicaIdentity { .current(name: name) }
+extension ReplyTensorConfiguration {
+    /// `[bot] store` as one value: the SQLite file, or the PostgreSQL database.
+    public var storeLocation: StoreLocation { bot.postgres.map(StoreLocation.postgres) ?? .sqlite(bot.store) }
 }

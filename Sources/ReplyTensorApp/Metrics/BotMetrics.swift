@@ -117,6 +117,20 @@ public final class BotMetrics: Sendable {
         gauge("replytensor_process_open_fds", [], Double(process.openFileDescriptors))
     }
 
+    // MARK: Replicas
+
+    /// Among replicas sharing a PostgreSQL store: `replytensor_replica_info{replica}` (1) and
+    /// `replytensor_replica_lease_held{replica,platform}` (1 while this replica polls the platform).
+    public func sampleReplica(name: String, platforms: [Platform], leases: [Platform]) {
+        // One value per process: the name as configured, printable ASCII only.
+        let replica = String(name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }.prefix(64))
+        gauge("replytensor_replica_info", [("replica", replica)], 1)
+        for platform in platforms {
+            gauge("replytensor_replica_lease_held", [("replica", replica), ("platform", platform.rawValue)],
+                  leases.contains(platform) ? 1 : 0)
+        }
+    }
+
     // MARK: Discord Gateway
 
     /// The states `replytensor_discord_gateway_state` has one series each for.

@@ -12,7 +12,7 @@ public struct MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
     let metrics: BotMetrics
     let engine: Engine
-    let store: SQLiteStore
+    let store: OpenedStore
     let platforms: [Platform]
     let window: TimeInterval
     let startedAt = Date()
@@ -49,9 +49,12 @@ public struct MetricsEndpoint: Sendable {
     }
 
     private func sample() async {
-        let ledger = (try? await store.stateCounts()) ?? [:]
+        let ledger = (try? await store.store.stateCounts()) ?? [:]
         metrics.sample(ledger: ledger, process: .current())
-        if platforms.contains(.discord), let discord = try? await store.values(for: .discord) {
+        if let replica = engine.replicaState {
+            metrics.sampleReplica(name: replica.name, platforms: platforms, leases: replica.leases)
+        }
+        if platforms.contains(.discord), let discord = try? await store.store.values(for: .discord) {
             metrics.sampleGateway(discord)
         }
     }

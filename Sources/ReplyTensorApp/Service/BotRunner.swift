@@ -20,31 +20,41 @@ public enum BotRunner {
 
     /// Runs the bot until a graceful stop. `earlyStop` carries a signal received while starting.
     public static func run(_ configuration: ReplyTensorConfiguration, logger: Logger, earlyStop: EarlyStop) async throws(Failure) {
-        // One bot per store, before anything is opened; held until this function returns (the process ends).
-        let lock: StoreLock
-        do { lock = try StoreLock.acquire(store: configuration.bot.store.path) } catch { throw .refused("\(error)") }
-        defer { lock.release() }
+        // One bot per SQLite store, before anything is opened; held until this function returns (the process ends).
+        // A PostgreSQL store is shared by replicas: leases and claims take turns there.
+        var lock: StoreLock?
+        if configuration.bot.postgres == nil {
+            do { lock = try StoreLock.acquire(store: configuration.bot.store.path) } catch { throw .refused("\(error)") }
+        }
+        defer { lock?.release() }
         for warning in ConfigurationWarnings.list(configuration) { logger.warning("\(warning)") }
         let registry = PrometheusCollectorRegistry()
         let metrics = configuration.metrics.listen.isEmpty
             ? nil : BotMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let assembly: BotAssembly
         do {
-            assembly = try BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration), logger: logger,
-                                            metrics: metrics)
+            assembly = try await BotAssembly.make(configuration, http: HTTPClientFactory.make(configuration),
+                                                  logger: logger, metrics: metrics)
         } catch let error as ConfigurationError {
             throw .configuration(error.description)
+        } catch let error as BotError where error.code == .config {
+            // E.g. a store whose schema is newer than this binary.
+            throw .configuration(error.message)
+        } catch let error as BotError where error.code == .storage {
+            // E.g. PostgreSQL unreachable at start: host:port and the cause.
+            throw .refused(error.message)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw .fatal
         }
         logger.info("starting", metadata: ["version": "\(ReplyTensorVersion.string)",
                                            "platforms": "\(configuration.enabledPlatforms.map(\.rawValue))",
-                                           "store": "\(configuration.bot.store.path)"])
+                                           "store": "\(configuration.storeDescription)",
+                                           "replica": "\(assembly.opened.replicas?.replicaName ?? "-")"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metrics, let address = MetricsAddress(configuration.metrics.listen) {
             let endpoint = MetricsEndpoint(registry: registry, metrics: metrics, engine: assembly.engine,
-                                           store: assembly.store, platforms: configuration.enabledPlatforms,
+                                           store: assembly.opened, platforms: configuration.enabledPlatforms,
                                            window: configuration.metrics.healthWindowSeconds)
             services.append(.init(service: endpoint.application(address: address, logger: logger)))
             logger.info("serving /metrics and /healthz", metadata: ["listen": "\(configuration.metrics.listen)"])

@@ -18,13 +18,6 @@ public struct BotService: Service {
     public func run() async throws {
         let engine = assembly.engine
         let logger = logger
-        defer {
-            do {
-                try assembly.store.close()
-            } catch {
-                logger.error("closing the store failed", metadata: ["error": "\(error)"])
-            }
-        }
         try await withGracefulShutdownHandler {
             if earlyStop.isRequested {
                 logger.notice("a stop was requested while starting: stopping")
@@ -35,6 +28,15 @@ public struct BotService: Service {
             logger.notice("shutting down: finishing work in flight (send the signal again to exit at once)")
             ImmediateExit.arm()
             engine.shutdown()
+        }
+        await closeStore()
+    }
+
+    private func closeStore() async {
+        do {
+            try await assembly.opened.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ReplyTensorCore
 import ReplyTensorGateway
 import ReplyTensorHTTP
+import ReplyTensorPostgres
 import ReplyTensorStore
 import ReplyTensorSubnet
 
@@ -10,6 +11,7 @@ import ReplyTensorSubnet
 public enum CheckCatalog {
     public static func checks(for configuration: ReplyTensorConfiguration, http: any HTTPClient, logger: Logger) -> [Check] {
         var checks: [Check] = []
+        if let location = configuration.bot.postgres { checks.append(storeCheck(configuration, location: location)) }
         let state = InMemoryStore()
         let environment = AdapterEnvironment(http: http, state: state, logger: logger)
         checks += telegramChecks(for: configuration, environment: environment)
@@ -34,5 +36,25 @@ public enum CheckCatalog {
         }
         checks += subnetChecks(for: configuration, http: http, logger: logger)
         return checks
+    }
+
+    /// A PostgreSQL store: reachable, migrated, and who shares it.
+    static func storeCheck(_ configuration: ReplyTensorConfiguration, location: PostgresLocation) -> Check {
+        Check(name: "store") {
+            var reader = configuration
+            reader.replica.name = "check:\(ProcessInfo.processInfo.hostName):\(getpid())"
+            do {
+                let opened = try await StoreOpener.open(reader, logger: Logger(label: "replytensor.check"))
+                let replicas = try await opened.replicas?.replicas() ?? []
+                let writable = await opened.isWritable()
+                try? await opened.close()
+                var result = Check.Result(ok: writable, summary: "PostgreSQL at \(location.endpoint) "
+                    + (writable ? "answered and accepts writes" : "answered but refused a write"))
+                result.details.append("replicas registered: \(replicas.isEmpty ? "none" : replicas.map(\.name).joined(separator: ", "))")
+                return result
+            } catch {
+                return Check.Result(ok: false, summary: "\(error)")
+            }
+        }
     }
 }

@@ -45,13 +45,14 @@ public struct StoreCopy: Sendable {
         defer { locks.forEach { $0.release() } }
         let source: OpenedStore, target: OpenedStore
         do {
-            let identity = ReplicaSettings(name: "store-copy")
-            source = try await StoreOpener.open(from, password: password, replica: identity, logger: logger)
-            target = try await StoreOpener.open(to, password: password, replica: identity, logger: logger)
+            source = try await StoreOpener.open(from, password: password, replicaName: "store-copy", leaseSeconds: 15,
+                                                logger: logger)
+            target = try await StoreOpener.open(to, password: password, replicaName: "store-copy", leaseSeconds: 15,
+                                                logger: logger)
         } catch {
             throw Failure("cannot open the store: \((error as? BotError)?.message ?? "\(error)")")
         }
-        defer { Task { await source.close(); await target.close() } }
+        defer { Task { try? await source.close(); try? await target.close() } }
         do {
             if !force, try await !target.transfer.isEmpty() {
                 throw Failure("the target store \(to) is not empty: copying would mix two deployments; "

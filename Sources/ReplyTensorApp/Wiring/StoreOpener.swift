@@ -4,55 +4,57 @@ import ReplyTensorCore
 import ReplyTensorPostgres
 import ReplyTensorStore
 
-/// A store opened from its location: what the engine uses, what replicas share (PostgreSQL only), what `store copy`
-/// moves, and how to close it.
+/// A store opened from the configuration: the SQLite file one process uses, or the PostgreSQL database replicas
+/// share.
 public struct OpenedStore: Sendable {
-    public let location: StoreLocation
     public let store: any BotStore
-    /// Leases, claims and shared send windows: nil for a store one process uses (SQLite).
+    /// The coordination among replicas, when the store is shared (PostgreSQL).
     public let replicas: (any ReplicaStore)?
+    /// The path, or the URL without a password.
+    public let description: String
+    /// Export and import of the whole content (`store copy`).
     public let transfer: any TransferableStore
-    private let closer: @Sendable () async -> Void
+    private let closing: @Sendable () async throws -> Void
+    private let checkWritable: @Sendable () async -> Bool
 
-    init(location: StoreLocation, sqlite: SQLiteStore) {
-        self.location = location
-        store = sqlite
-        replicas = nil
-        transfer = sqlite
-        closer = { try? sqlite.close() }
+    public static func sqlite(_ store: SQLiteStore) -> OpenedStore {
+        OpenedStore(store: store, replicas: nil, description: store.path, transfer: store, closing: { try store.close() },
+                    checkWritable: { await store.isWritable() })
     }
 
-    init(location: StoreLocation, postgres: PostgresStore) {
-        self.location = location
-        store = postgres
-        replicas = postgres
-        transfer = postgres
-        closer = { await postgres.close() }
+    public static func postgres(_ store: PostgresStore) -> OpenedStore {
+        OpenedStore(store: store, replicas: store, description: store.location.url, transfer: store,
+                    closing: { await store.close() },
+                    checkWritable: { await store.isWritable() })
     }
 
-    /// Closes the store (SQLite checkpoints its WAL; PostgreSQL stops its pool).
-    public func close() async { await closer() }
+    /// Checkpoints and closes SQLite; stops PostgreSQL's pool.
+    public func close() async throws { try await closing() }
+
+    /// True when a write succeeds (for health checks).
+    public func isWritable() async -> Bool { await checkWritable() }
 }
 
-/// Opens the store a configuration (or `store copy`) names. SQLite: the file (created 0600, migrated); the one-bot
-/// lock stays with the caller (`StoreLock`). PostgreSQL: connects once (an unreachable server is a `.storage` error
-/// naming host:port), migrates under an advisory lock, and registers nothing until the first heartbeat.
+/// Opens the store `[bot] store` names.
 public enum StoreOpener {
-    public static func open(_ location: StoreLocation, password: String?, replica: ReplicaSettings = ReplicaSettings(),
+    /// As replica `[replica] name` when the store is PostgreSQL. An unreachable database is a `.storage` error
+    /// naming host:port; a schema newer than this binary a `.config` error.
+    public static func open(_ configuration: ReplyTensorConfiguration, logger: Logger) async throws -> OpenedStore {
+        try await open(configuration.storeLocation, password: configuration.bot.storePassword,
+                       replicaName: configuration.replica.name, leaseSeconds: configuration.replica.leaseSeconds,
+                       logger: logger)
+    }
+
+    /// The store at `location` (`store copy` opens both sides this way).
+    public static func open(_ location: StoreLocation, password: String?, replicaName: String, leaseSeconds: Double,
                             logger: Logger) async throws -> OpenedStore {
         switch location {
         case .sqlite(let url):
-            return OpenedStore(location: location, sqlite: try SQLiteStore(path: url.path))
+            return .sqlite(try SQLiteStore(path: url.path))
         case .postgres(let postgres):
-            let store = try await PostgresStore.open(location: postgres, password: password, replica: replica.identity,
-                                                     leaseSeconds: replica.leaseSeconds, logger: logger)
-            return OpenedStore(location: location, postgres: store)
+            return .postgres(try await PostgresStore.open(
+                location: postgres, password: password, replica: .current(name: replicaName),
+                leaseSeconds: leaseSeconds, logger: logger))
         }
-    }
-
-    /// The store of `configuration` (`[bot] store`, its password, `[replica]`).
-    public static func open(_ configuration: ReplyTensorConfiguration, logger: Logger) async throws -> OpenedStore {
-        try await open(configuration.bot.storeLocation, password: configuration.bot.storePassword,
-                       replica: configuration.replica, logger: logger)
     }
 }

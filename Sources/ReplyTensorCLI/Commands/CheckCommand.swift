@@ -20,7 +20,7 @@ struct CheckCommand: AsyncParsableCommand {
         Console.out("Configuration \(configuration.source?.path ?? "") is valid.")
         Console.out("  platforms: \(configuration.enabledPlatforms.isEmpty ? "none enabled" : configuration.enabledPlatforms.map(\.rawValue).joined(separator: ", "))")
         Console.out("  responders: \(configuration.responder.order.joined(separator: " → "))")
-        Console.out("  store: \(configuration.bot.store.path)")
+        Console.out("  store: \(configuration.storeDescription)")
         Console.out("  plugins: \(configuration.activePlugins.joined(separator: ", "))")
         for warning in ConfigurationWarnings.list(configuration) { Console.out("  ⚠ \(warning)") }
         if offline { return }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ReplyTensorApp
 import Foundation
 import ReplyTensorCore
-import ReplyTensorStore
+import Logging
 
 /// `replytensor status`: what the store knows.
 struct StatusCommand: AsyncParsableCommand {
@@ -17,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let path = configuration.bot.store.path
-        guard FileManager.default.fileExists(atPath: path) else {
+        if configuration.bot.postgres == nil, !FileManager.default.fileExists(atPath: path) {
             if json {
                 Console.out(#"{"store":\#(StatusReport.quote(path)),"exists":false}"#)
             } else {
@@ -25,14 +25,19 @@ struct StatusCommand: AsyncParsableCommand {
             }
             return
         }
-        let store: SQLiteStore
+        var reader = configuration
+        // Read as an observer, never as one of the replicas (no heartbeat, no lease, no claim).
+        reader.replica.name = "status:\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let opened: OpenedStore
         do {
-            store = try SQLiteStore(path: path)
+            opened = try await StoreOpener.open(reader, logger: Logger(label: "replytensor.status"))
         } catch {
             Console.error("cannot open the store: \(error)")
             throw ExitStatus.failure
         }
-        let report = try await StatusReport.gather(store: store, configuration: configuration)
+        let report = try await StatusReport.gather(store: opened.store, description: opened.description,
+                                                   replicas: opened.replicas, configuration: configuration)
+        try? await opened.close()
         Console.out(json ? report.json() : report.text())
     }
 }

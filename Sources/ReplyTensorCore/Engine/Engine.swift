@@ -10,12 +10,14 @@ public final class Engine: Sendable {
     private let store: any BotStore
     private let adapters: [any PlatformAdapter]
     private let processor: MentionProcessor
-    private let queue = WorkQueue()
-    private let clock: any Clock<Duration>
-    private let now: @Sendable () -> Date
+    let queue = WorkQueue()
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
     private let observer: EngineObserver
-    private let logger: Logger
-    private let state = Mutex(RunState())
+    let logger: Logger
+    let state = Mutex(RunState())
+    /// This process's part among replicas when the store is shared; nil for a store one process uses.
+    let replica: ReplicaRole?
 
     struct RunState {
         var shuttingDown = false
@@ -28,7 +30,7 @@ public final class Engine: Sendable {
     public init(configuration: EngineConfiguration, store: any BotStore, adapters: [any PlatformAdapter],
                 responder: any Responder, plugins: [any Plugin], logger: Logger,
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-                observer: @escaping EngineObserver = { _ in }) {
+                observer: @escaping EngineObserver = { _ in }, replicas: (any ReplicaStore)? = nil) {
         self.configuration = configuration
         self.store = store
         self.adapters = adapters
@@ -36,11 +38,15 @@ public final class Engine: Sendable {
         self.now = now
         self.observer = observer
         self.logger = logger
+        let replica = replicas.map { ReplicaRole(store: $0, now: now, logger: logger) }
+        self.replica = replica
         self.processor = MentionProcessor(
             configuration: configuration, store: store, responder: responder, plugins: plugins,
-            gate: SendGate(store: store, now: now), policy: PolicyGate(limits: configuration.limits, now: now),
+            gate: SendGate(store: store, now: now, shared: replicas),
+            policy: PolicyGate(limits: configuration.limits, now: now, shared: replicas),
             responderSlots: Slots(count: configuration.maxConcurrentReplies),
             postingSlots: Slots(count: configuration.maxConcurrentReplies),
+            claimsHeld: { replica?.holdsClaims() ?? true },
             clock: clock, now: now, observer: observer, logger: logger)
     }
 
@@ -75,6 +81,10 @@ public final class Engine: Sendable {
                     }
                     polls.addTask { await self.pruneLoop() }
                     polls.addTask { await self.waitForShutdown() }
+                    if let replica = self.replica {
+                        polls.addTask { await replica.run(platforms: { self.servedPlatforms }, clock: self.clock) }
+                        polls.addTask { await self.feedLoop(replica) }
+                    }
                     // The shutdown waiter finishes first on a normal stop; poll loops finish first only when
                     // their adapter stopped.
                     while await polls.next() != nil {
@@ -86,6 +96,7 @@ public final class Engine: Sendable {
             }
             try await group.waitForAll()
         }
+        await leaveReplicas()
         let stopped = state.withLock { $0.stopped }
         if !adapters.isEmpty, stopped.count == adapters.count, !isShuttingDown {
             let reasons = stopped.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
@@ -93,7 +104,7 @@ public final class Engine: Sendable {
         }
     }
 
-    private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
     private var allAdaptersStopped: Bool { state.withLock { $0.stopped.count } == adapters.count }
 
     private func waitForShutdown() async {
@@ -145,9 +156,16 @@ public final class Engine: Sendable {
     private func pollLoop(_ adapter: any PlatformAdapter) async {
         let platform = adapter.platform
         guard await identity(of: adapter) != nil else { return }
-        await resume(platform)
+        if replica == nil { await resume(platform) }
         var backoff = Backoff(initial: configuration.pollBackoff.initial, maximum: configuration.pollBackoff.maximum)
         while !Task.isCancelled {
+            if let replica, !replica.holdsLease(platform) {
+                // Another replica polls this platform (or the store is unreachable): wait for the lease. While this
+                // replica can reach the store, the platform counts as served for health checks.
+                if replica.holdsClaims() { state.withLock { $0.lastPoll[platform] = now() } }
+                do { try await clock.sleep(for: .milliseconds(250)) } catch { return }
+                continue
+            }
             let delay: Duration
             do {
                 let cursors = try await store.cursors(for: platform)
@@ -169,9 +187,13 @@ public final class Engine: Sendable {
                 let admittedAt = now()
                 for message in admitted {
                     observer(.admitted(message))
-                    await queue.enqueue(LedgerEntry(message: message, state: .received, admittedAt: admittedAt,
-                                                    updatedAt: admittedAt))
+                    // Among replicas every admitted mention is taken from the store by whichever replica claims it.
+                    if replica == nil {
+                        await queue.enqueue(LedgerEntry(message: message, state: .received, admittedAt: admittedAt,
+                                                        updatedAt: admittedAt))
+                    }
                 }
+                if !admitted.isEmpty { replica?.requestFeed() }
                 state.withLock { $0.lastPoll[platform] = now() }
                 observer(.pollSucceeded(platform, messages: page.messages.count))
                 backoff.reset()
@@ -237,7 +259,12 @@ public final class Engine: Sendable {
         guard let adapter = adapters.first(where: { $0.platform == key.platform }),
               let identity = state.withLock({ $0.identities[key.platform] }) else { return }
         do {
-            try await processor.process(entry, adapter: adapter, identity: identity)
+            if entry.state == .posting {
+                // Taken over from a replica that stopped while posting: resolved as after a restart.
+                try await processor.resumePosting(entry, adapter: adapter)
+            } else {
+                try await processor.process(entry, adapter: adapter, identity: identity)
+            }
         } catch let error as BotError where error.code == .platformStopped {
             stop(key.platform, reason: error.description)
         } catch is CancellationError {

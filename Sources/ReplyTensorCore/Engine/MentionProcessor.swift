@@ -18,6 +18,8 @@ struct MentionProcessor: Sendable {
     let responderSlots: Slots
     /// Mentions between their `posting` mark and their last part, at once.
     let postingSlots: Slots
+    /// False while this replica cannot prove its claims (a shared store it cannot reach): nothing is posted then.
+    let claimsHeld: @Sendable () -> Bool
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let observer: EngineObserver
@@ -97,6 +99,12 @@ struct MentionProcessor: Sendable {
             }
             let key = message.key
             let part = parts[index]
+            guard claimsHeld() else {
+                // Another replica may own the mention once its claim expires; it resumes under the resume rules.
+                try? await gate.settle(message)
+                throw BotError(.storage, "this replica cannot prove its claim on \(key) (the store does not answer); "
+                                   + "not posting")
+            }
             // A post is not cancelled half-way: it runs in its own task so shutdown lets it finish.
             let outcome = await Task {
                 try await adapter.post(part, replyingTo: message, part: index, idempotencyKey: "\(key):\(index)")

@@ -46,4 +46,6 @@ actor WorkQueue {
     }
 
     var count: Int { pending.count - head }
+    /// Mentions pending or being worked on.
+    var inFlight: Int { known.count }
 }

@@ -11,6 +11,8 @@ public final class InMemoryAdapter: PlatformAdapter {
         public var mentionID: String
         public var part: Int
         public var idempotencyKey: String
+        /// When the post was made.
+        public var at: Date
     }
 
     public let platform: Platform
@@ -72,7 +74,7 @@ public final class InMemoryAdapter: PlatformAdapter {
             if rules.idempotentPost, let earlier = state.postsByKey[idempotencyKey] { return .success(earlier.id) }
             state.sequence += 1
             let post = Post(id: "r\(state.sequence)", text: text, replyTo: message.platformMessageID,
-                            mentionID: message.id, part: part, idempotencyKey: idempotencyKey)
+                            mentionID: message.id, part: part, idempotencyKey: idempotencyKey, at: Date())
             state.posts.append(post)
             state.postsByKey[idempotencyKey] = post
             return .success(post.id)

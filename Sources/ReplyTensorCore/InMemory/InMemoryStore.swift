@@ -9,6 +9,8 @@ public actor InMemoryStore: BotStore {
     private var tokens: [String: String] = [:]
     private var adapterValues: [Platform: [String: String]] = [:]
     private var log: [String: LoggedMessage] = [:]
+    /// Serialises `rotateToken` per token name (the actor alone would interleave at the rotation's awaits).
+    private var rotations: [String: AsyncLock] = [:]
 
     public init() {}
 
@@ -122,6 +124,17 @@ public actor InMemoryStore: BotStore {
     public func token(_ name: String) -> String? { tokens[name] }
     public func saveToken(_ name: String, value: String, at date: Date) { tokens[name] = value }
 
+    public func rotateToken(_ name: String, at date: Date,
+                            _ rotate: @Sendable (String?) async throws -> String) async throws -> String {
+        let lock = rotations[name] ?? AsyncLock()
+        rotations[name] = lock
+        return try await lock.withLock {
+            let next = try await rotate(tokens[name])
+            tokens[name] = next
+            return next
+        }
+    }
+
     // MARK: AdapterStateStore
 
     public func value(_ key: String, for platform: Platform) -> String? { adapterValues[platform]?[key] }
@@ -131,6 +144,14 @@ public actor InMemoryStore: BotStore {
     }
 
     public func values(for platform: Platform) -> [String: String] { adapterValues[platform] ?? [:] }
+
+    /// Atomic on the actor: nothing awaits between the read and the write.
+    public func updateValue(_ key: String, platform: Platform, at date: Date,
+                            _ transform: @Sendable (String?) throws -> String?) throws -> String? {
+        let next = try transform(adapterValues[platform]?[key])
+        adapterValues[platform, default: [:]][key] = next
+        return next
+    }
 
     // MARK: ConversationLog
 

@@ -8,10 +8,13 @@ actor PolicyGate {
     let limits: PolicyLimits
     let now: @Sendable () -> Date
     private let turn = AsyncLock()
+    /// Replicas sharing the store count and claim under one advisory lock, so together they keep each limit.
+    let shared: (any ReplicaCoordinator)?
 
-    init(limits: PolicyLimits, now: @escaping @Sendable () -> Date) {
+    init(limits: PolicyLimits, now: @escaping @Sendable () -> Date, shared: (any ReplicaCoordinator)? = nil) {
         self.limits = limits
         self.now = now
+        self.shared = shared
     }
 
     /// Claims `entry` (as the ledger held it when its work began) unless the policy refuses; `logging` goes into the
@@ -26,10 +29,14 @@ actor PolicyGate {
         }
         await turn.acquire()
         defer { turn.release() }
-        let date = now()
-        if let reason = try await limits.violation(for: entry.message, at: date, ledger: ledger) {
-            return .refused(reason)
+        let step: @Sendable () async throws -> Outcome = { [limits, now] in
+            let date = now()
+            if let reason = try await limits.violation(for: entry.message, at: date, ledger: ledger) {
+                return .refused(reason)
+            }
+            return try await ledger.claim(entry.key, at: date, logging: logging) ? .claimed : .notClaimable
         }
-        return try await ledger.claim(entry.key, at: date, logging: logging) ? .claimed : .notClaimable
+        guard let shared else { return try await step() }
+        return try await shared.exclusively("policy-limits", step)
     }
 }

@@ -21,17 +21,28 @@ public actor SendGate {
     /// Settled sends by window, at the time their answer came back (never earlier than the platform counted them).
     private var history: [String: [Date]] = [:]
     private var loaded: Set<Platform> = []
+    /// Replicas sharing the store count every window there, in sum; this replica then keeps no history of its own
+    /// and reads the waits other replicas recorded again after `sharedBlocksAge`.
+    private let shared: (any SendWindowStore)?
+    private static let sharedBlocksAge: TimeInterval = 0.25
+    private var blocksReadAt: [Platform: Date] = [:]
 
-    public init(store: any RateLimitStore, now: @escaping @Sendable () -> Date) {
+    public init(store: any RateLimitStore, now: @escaping @Sendable () -> Date, shared: (any SendWindowStore)? = nil) {
         self.store = store
         self.now = now
+        self.shared = shared
     }
 
     static func chatScope(_ chatID: String) -> String { "chat:\(chatID)" }
+    private static func sendID(_ message: InboundMessage) -> String { "\(message.platform.rawValue):\(message.id)" }
     private static func key(_ platform: Platform, _ scope: String) -> String { "\(platform)|\(scope)" }
 
     private func load(_ platform: Platform) async throws {
+        if shared != nil, let readAt = blocksReadAt[platform], now().timeIntervalSince(readAt) > Self.sharedBlocksAge {
+            loaded.remove(platform)
+        }
         guard !loaded.contains(platform) else { return }
+        blocksReadAt[platform] = now()
         for block in try await store.blocks(for: platform, activeAt: now()) {
             if block.scope == Self.recentSendScope {
                 previousRunUntil[platform] = block.until
@@ -86,6 +97,12 @@ public actor SendGate {
             windows.append((key, rule))
         }
         if let until = previousRunUntil[platform], until > date { wait = max(wait, until.timeIntervalSince(date)) }
+        if let shared, wait <= 0 {
+            let counted = windows.map { SendWindow(key: $0.0, limit: $0.1.limit, interval: $0.1.interval.seconds) }
+            wait = reserving ? try await shared.reserveSend(Self.sendID(message), in: counted, at: date)
+                : try await shared.pendingSend(in: counted, at: date)
+            return wait > 0 ? .milliseconds(Int64((wait * 1000).rounded(.up)) + 1) : .zero
+        }
         if wait > 0 { return .milliseconds(Int64((wait * 1000).rounded(.up)) + 1) }
         guard reserving else { return .zero }
         let short = rules.map(\.interval.seconds).filter { $0 <= Self.shortWindow }.max()
@@ -99,6 +116,7 @@ public actor SendGate {
     /// slow request would otherwise let the next one arrive less than a window later). Call it after every reserved
     /// send, whatever its outcome.
     public func settle(_ message: InboundMessage) async throws {
+        if let shared { return try await shared.settleSend(Self.sendID(message), at: now()) }
         guard let reservation = reservations.removeValue(forKey: message.key) else { return }
         let date = now()
         for key in reservation.keys { history[key, default: []].append(date) }

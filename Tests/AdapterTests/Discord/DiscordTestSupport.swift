@@ -8,10 +8,12 @@ import ReplyTensorEmulators
 enum DiscordTest {
     static func http() -> CurlHTTPClient { CurlHTTPClient(configuration: .init(noProxy: "127.0.0.1,localhost,::1")) }
 
-    static func environment(state: any AdapterStateStore & TokenStore = InMemoryStore()) -> AdapterEnvironment {
+    /// `shared`: as one of several replicas sharing `state` (`AdapterEnvironment.isSharedStore`).
+    static func environment(state: any AdapterStateStore & TokenStore = InMemoryStore(), shared: Bool = false)
+        -> AdapterEnvironment {
         var logger = Logger(label: "test.discord")
         logger.logLevel = .critical
-        return AdapterEnvironment(http: http(), state: state, logger: logger)
+        return AdapterEnvironment(http: http(), state: state, logger: logger, isSharedStore: shared)
     }
 
     static func configuration(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
@@ -32,9 +34,10 @@ enum DiscordTest {
     }
 
     static func adapter(_ emulator: DiscordEmulator, token: String? = nil, channels: [String] = [],
-                        state: any AdapterStateStore & TokenStore = InMemoryStore(), rate: Double = 50) -> DiscordAdapter {
+                        state: any AdapterStateStore & TokenStore = InMemoryStore(), rate: Double = 50,
+                        shared: Bool = false) -> DiscordAdapter {
         DiscordAdapter(configuration: configuration(emulator, token: token, channels: channels, rate: rate),
-                       environment: environment(state: state))
+                       environment: environment(state: state, shared: shared))
     }
 
     /// Polls until the page's cursors are stored, like the engine does; returns all messages seen.
@@ -59,12 +62,12 @@ enum DiscordTest {
         var cursors: [String: String]
     }
 
-    static func world() async throws -> World {
+    static func world(shared: Bool = false) async throws -> World {
         let emulator = try await DiscordEmulator.start()
         let guild = await emulator.addGuild(name: "Subnet friends")
         let channel = await emulator.addChannel(in: guild, name: "general")
         let alice = await emulator.addUser(username: "alice", globalName: "Alice")
-        let adapter = adapter(emulator)
+        let adapter = adapter(emulator, shared: shared)
         _ = try await adapter.identity()
         var cursors: [String: String] = [:]
         _ = try await poll(adapter, cursors: &cursors)

@@ -37,8 +37,10 @@ enum TwitterTest {
                                   token: emulator.accessToken, tokenSecret: emulator.accessTokenSecret))
     }
 
+    /// `shared`: the adapter is one of several replicas sharing `state` (`AdapterEnvironment.isSharedStore`).
     static func adapter(_ emulator: TwitterEmulator, auth: TwitterConfiguration.Auth? = nil,
-                        state: TwitterTestState = TwitterTestState(), budget: Int = 50, thread: Bool = false,
+                        state: any AdapterStateStore & TokenStore = TwitterTestState(), shared: Bool = false,
+                        budget: Int = 50, thread: Bool = false,
                         backfill: Bool = false, reconcile: Bool = false, http: (any HTTPClient)? = nil,
                         configure: (inout TwitterConfiguration) -> Void = { _ in }) -> TwitterAdapter {
         var logger = Logger(label: "test.twitter")
@@ -49,6 +51,7 @@ enum TwitterTest {
                                                  minimumPollInterval: 0.05)
         configure(&configuration)
         return TwitterAdapter(configuration: configuration,
-                              environment: AdapterEnvironment(http: http ?? Self.http(), state: state, logger: logger))
+                              environment: AdapterEnvironment(http: http ?? Self.http(), state: state, logger: logger,
+                                                              isSharedStore: shared))
     }
 }
