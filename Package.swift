@@ -143,10 +143,11 @@ let package = Package(
                                    "ReplyTensorStore", logging],
                     swiftSettings: swiftSettings),
         .testTarget(name: "ReplyTensorAppTests",
-                    dependencies: ["ReplyTensorApp", "ReplyTensorCore", logging, coreMetrics, prometheus],
+                    dependencies: ["ReplyTensorApp", "ReplyTensorCore", "ReplyTensorPostgres", logging, coreMetrics, prometheus],
                     swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor"],
+                    dependencies: ["ReplyTensorEmulators", "ReplyTensorTestSupport", "ReplyTensorHTTP", "Bittensor",
+                                   "ReplyTensorCore", "ReplyTensorStore", "ReplyTensorPostgres", logging],
                     swiftSettings: swiftSettings),
     ]
 )

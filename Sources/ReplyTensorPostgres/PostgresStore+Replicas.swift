@@ -83,13 +83,26 @@ extension PostgresStore: ReplicaCoordinator {
     }
 
     /// A pooled connection holds `pg_advisory_lock` on the name for the whole body and always unlocks it (the server
-    /// also drops it if the connection dies).
+    /// also drops it if the connection dies). Callers in this process take turns per name first (`NamedTurns`). What
+    /// `body` throws reaches the caller unchanged.
     public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        await turns.acquire(name)
+        do {
+            let value = try await locked(name, body)
+            await turns.release(name)
+            return value
+        } catch {
+            await turns.release(name)
+            throw error
+        }
+    }
+
+    private func locked<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
         try await storage {
             try await client.withConnection { connection in
                 try await connection.execute("SELECT pg_advisory_lock(\(Self.exclusiveSpace), hashtext(\(name)))")
                 let result: Result<T, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
+                do { result = .success(try await body()) } catch { result = .failure(CallerError(underlying: error)) }
                 try await connection.execute("SELECT pg_advisory_unlock(\(Self.exclusiveSpace), hashtext(\(name)))")
                 return try result.get()
             }

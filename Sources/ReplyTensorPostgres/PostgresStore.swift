@@ -36,10 +36,13 @@ public struct ReplicaIdentity: Sendable, Hashable {
 public final class PostgresStore: Sendable {
     public let location: PostgresLocation
     public let replica: ReplicaIdentity
-    /// Random per process: a replica restarted under the same name is a new incarnation (see `heartbeat`).
-    let incarnation: String
+    /// Random per process (shared by every store the process opens): a replica restarted under the same name is a
+    /// new incarnation (see `heartbeat`).
+    var incarnation: String { Self.processIncarnation }
+    private static let processIncarnation = UUID().uuidString
     public let leaseSeconds: Double
     let client: PostgresClient
+    let turns = NamedTurns()
     private let runner: Task<Void, Never>
 
     /// PostgresNIO logs queries with their bound values at debug level; the store never hands it a logger that
@@ -50,7 +53,6 @@ public final class PostgresStore: Sendable {
                  runner: Task<Void, Never>) {
         self.location = location
         self.replica = replica
-        self.incarnation = UUID().uuidString
         self.leaseSeconds = leaseSeconds
         self.client = client
         self.runner = runner

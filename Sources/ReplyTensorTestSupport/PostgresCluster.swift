@@ -189,7 +189,7 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A port nothing listens on now (bound then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure("cannot open a socket") }
         defer { close(socket) }

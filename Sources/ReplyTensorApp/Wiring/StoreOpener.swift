@@ -12,16 +12,19 @@ public struct OpenedStore: Sendable {
     public let replicas: (any ReplicaStore)?
     /// The path, or the URL without a password.
     public let description: String
+    /// Export and import of the whole content (`store copy`).
+    public let transfer: any TransferableStore
     private let closing: @Sendable () async throws -> Void
     private let checkWritable: @Sendable () async -> Bool
 
     public static func sqlite(_ store: SQLiteStore) -> OpenedStore {
-        OpenedStore(store: store, replicas: nil, description: store.path, closing: { try store.close() },
+        OpenedStore(store: store, replicas: nil, description: store.path, transfer: store, closing: { try store.close() },
                     checkWritable: { await store.isWritable() })
     }
 
     public static func postgres(_ store: PostgresStore) -> OpenedStore {
-        OpenedStore(store: store, replicas: store, description: store.location.url, closing: { await store.close() },
+        OpenedStore(store: store, replicas: store, description: store.location.url, transfer: store,
+                    closing: { await store.close() },
                     checkWritable: { await store.isWritable() })
     }
 
@@ -37,13 +40,21 @@ public enum StoreOpener {
     /// As replica `[replica] name` when the store is PostgreSQL. An unreachable database is a `.storage` error
     /// naming host:port; a schema newer than this binary a `.config` error.
     public static func open(_ configuration: ReplyTensorConfiguration, logger: Logger) async throws -> OpenedStore {
-        guard let location = configuration.bot.postgres else {
-            return .sqlite(try SQLiteStore(path: configuration.bot.store.path))
+        try await open(configuration.storeLocation, password: configuration.bot.storePassword,
+                       replicaName: configuration.replica.name, leaseSeconds: configuration.replica.leaseSeconds,
+                       logger: logger)
+    }
+
+    /// The store at `location` (`store copy` opens both sides this way).
+    public static func open(_ location: StoreLocation, password: String?, replicaName: String, leaseSeconds: Double,
+                            logger: Logger) async throws -> OpenedStore {
+        switch location {
+        case .sqlite(let url):
+            return .sqlite(try SQLiteStore(path: url.path))
+        case .postgres(let postgres):
+            return .postgres(try await PostgresStore.open(
+                location: postgres, password: password, replica: .current(name: replicaName),
+                leaseSeconds: leaseSeconds, logger: logger))
         }
-        let store = try await PostgresStore.open(
-            location: location, password: configuration.bot.storePassword,
-            replica: .current(name: configuration.replica.name), leaseSeconds: configuration.replica.leaseSeconds,
-            logger: logger)
-        return .postgres(store)
     }
 }

@@ -6,6 +6,6 @@ import ReplyTensorApp
 enum CommandCatalog {
     static let commands: [any ParsableCommand.Type] = [
         RunCommand.self, CheckCommand.self, StatusCommand.self, SandboxCommand.self, AskCommand.self,
-        WalletCommand.self, MetagraphCommand.self,
+        WalletCommand.self, MetagraphCommand.self, StoreCommand.self,
     ]
 }
