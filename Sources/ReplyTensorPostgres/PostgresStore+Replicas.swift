@@ -64,6 +64,16 @@ extension PostgresStore: ReplicaCoordinator {
         }
     }
 
+    public func release(_ keys: [MentionKey]) async throws {
+        guard !keys.isEmpty else { return }
+        try await execute("""
+            UPDATE mentions SET claimed_by = NULL, claim_expires = NULL
+            FROM unnest(\(keys.map(\.platform.rawValue)), \(keys.map(\.id))) AS released(platform, id)
+            WHERE mentions.platform = released.platform AND mentions.id = released.id
+              AND claimed_by = \(replica.name) AND state IN \(unescaped: Self.openStates)
+            """)
+    }
+
     /// Rows another replica is locking at the same moment are skipped (`SKIP LOCKED`), so two takers never get the
     /// same mention and never wait for each other.
     public func takeOpenMentions(limit: Int, platforms: Set<Platform>, at date: Date) async throws -> [LedgerEntry] {

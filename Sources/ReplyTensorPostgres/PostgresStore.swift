@@ -135,10 +135,26 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Maps driver failures to `BotError(.storage, …)` (our own errors pass through).
-    func storage<T>(_ body: () async throws -> T) async throws -> T {
+    /// How long one store operation may take. While the database is away a request waits for a connection (the pool
+    /// retries with back-off) instead of failing; the deadline turns that into a storage error the engine handles,
+    /// and the request after it gets a fresh connection once the server is back. Long enough for a token refresh
+    /// inside `rotateToken`'s lock.
+    static let operationDeadline: Duration = .seconds(30)
+
+    private struct NoAnswer: Error {}
+
+    /// Maps driver failures to `BotError(.storage, …)` (our own errors pass through), and a request without an answer
+    /// within `operationDeadline` to one.
+    func storage<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await withoutActuallyEscaping(body) { body in
+                try await withDeadline(Self.operationDeadline, clock: ContinuousClock(), onTimeout: { NoAnswer() }) {
+                    try await body()
+                }
+            }
+        } catch is NoAnswer {
+            throw BotError(.storage, "PostgreSQL at \(location.endpoint): no answer within "
+                               + "\(Self.operationDeadline.components.seconds) s")
         } catch let error as BotError {
             throw error
         } catch let error as CallerError {

@@ -136,7 +136,8 @@ struct ReplicaEngineTests {
         try await Task.sleep(for: .seconds(3))
         #expect(adapter.posts.count == duringOutage, "posted while the store was unreachable")
         try cluster.resumeServer()
-        let settled = await Polling.wait(timeout: .seconds(60)) {
+        // Requests held while the server was away fail after the store's deadline (30 s), then go again.
+        let settled = await Polling.wait(timeout: .seconds(120)) {
             let counts = (try? await store.stateCounts())?["memory"] ?? [:]
             return (counts[.answered] ?? 0) + (counts[.unknown] ?? 0) == first.count + second.count
         }

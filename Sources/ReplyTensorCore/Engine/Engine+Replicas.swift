@@ -22,6 +22,7 @@ extension Engine {
             var full = false
             let room = workers - (await queue.inFlight)
             let platforms = Set(servedPlatforms)
+            if replica.holdsClaims() { await releaseOrphans(replica) }
             if room > 0, !platforms.isEmpty, replica.holdsClaims() {
                 do {
                     let entries = try await replica.store.takeOpenMentions(limit: room, platforms: platforms, at: now())
@@ -34,6 +35,20 @@ extension Engine {
                 }
             }
             if !full { await replica.waitForFeed(timeout: .milliseconds(250), clock: clock) }
+        }
+    }
+
+    /// Releases the claims of mentions whose work stopped here on an error (the store went away mid-way, say): any
+    /// replica, this one too, takes them again and resumes them (`posting` under the resume rules).
+    private func releaseOrphans(_ replica: ReplicaRole) async {
+        let orphans = state.withLock { $0.orphans }
+        guard !orphans.isEmpty else { return }
+        do {
+            try await replica.store.release(Array(orphans))
+            state.withLock { $0.orphans.subtract(orphans) }
+            logger.notice("released mentions whose work stopped on an error", metadata: ["count": "\(orphans.count)"])
+        } catch {
+            logger.warning("releasing mentions failed; trying again", metadata: ["error": "\(error)"])
         }
     }
 

@@ -57,18 +57,22 @@ final class ReplicaRole: Sendable {
         let heartbeatEvery = store.leaseDuration.seconds / 3
         var lastHeartbeat: Date?
         var backoff = Backoff(initial: .seconds(1), maximum: .seconds(max(1, heartbeatEvery)))
+        // A store that went away may hold a request rather than fail it: a third of the lease is the longest wait.
+        let limit = Duration.seconds(max(1, heartbeatEvery))
         while !Task.isCancelled {
             var wait: Duration = .seconds(1)
             do {
                 if lastHeartbeat.map({ now().timeIntervalSince($0) >= heartbeatEvery }) ?? true {
                     let date = now()
-                    try await store.heartbeat(at: date)
+                    try await answered(within: limit, clock: clock) { try await self.store.heartbeat(at: date) }
                     lastHeartbeat = date
                     recovered(heartbeatAt: date)
                 }
                 for platform in platforms() {
                     let date = now()
-                    let held = try await store.holdLease(Self.leaseName(platform), at: date)
+                    let held = try await answered(within: limit, clock: clock) {
+                        try await self.store.holdLease(Self.leaseName(platform), at: date)
+                    }
                     let until = date.addingTimeInterval(trusted)
                     let gained = state.withLock { state -> Bool in
                         let had = (state.leases[platform] ?? .distantPast) > date
@@ -88,6 +92,16 @@ final class ReplicaRole: Sendable {
             }
             do { try await clock.sleep(for: wait) } catch { return }
         }
+    }
+
+    private struct NoAnswer: Error, CustomStringConvertible {
+        let limit: Duration
+        var description: String { "the store did not answer within \(limit)" }
+    }
+
+    private func answered<T: Sendable>(within limit: Duration, clock: any Clock<Duration>,
+                                       _ request: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(limit, clock: clock, onTimeout: { NoAnswer(limit: limit) }, request)
     }
 
     private func recovered(heartbeatAt date: Date) {
