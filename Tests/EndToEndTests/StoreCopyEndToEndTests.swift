@@ -114,4 +114,25 @@ struct StoreCopyEndToEndTests {
         #expect(refused.output.contains("store_password_env"))
         #expect(!refused.output.contains(cluster.password))
     }
+
+    @Test("a PostgreSQL store with a live replica is in use: the copy is refused until the replica leaves")
+    func liveReplicaRefused() async throws {
+        let folder = try BotProcess.makeFolder()
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.url(database: try cluster.newDatabase())
+        let environment = ["REPLYTENSOR_STORE_PASSWORD": cluster.password]
+        let replica = try await PostgresStore.open(location: try PostgresLocation(parsing: url), password: cluster.password,
+                                                   replica: ReplicaIdentity(name: "bot-a", host: "h", pid: 7),
+                                                   logger: Logger(label: "test"))
+        try await replica.heartbeat(at: Date())
+        let refused = try await BotProcess.run(["store", "copy", "--from", url, "--to", "c.sqlite"], folder: folder,
+                                               environment: environment)
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.output.contains("bot-a"), "\(refused.output)")
+        try await replica.leave()
+        await replica.close()
+        let copied = try await BotProcess.run(["store", "copy", "--from", url, "--to", "c.sqlite"], folder: folder,
+                                              environment: environment)
+        #expect(copied.status == 0, "\(copied.output)")
+    }
 }

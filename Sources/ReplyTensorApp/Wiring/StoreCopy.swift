@@ -54,6 +54,16 @@ public struct StoreCopy: Sendable {
         }
         defer { Task { try? await source.close(); try? await target.close() } }
         do {
+            // A PostgreSQL side with live replicas is in use, as a locked SQLite file is: the bot must be stopped.
+            for side in [source, target] {
+                guard let replicas = side.replicas else { continue }
+                let limit = replicas.leaseDuration.seconds
+                let live = try await replicas.replicas().filter { Date().timeIntervalSince($0.heartbeatAt) < limit }
+                if !live.isEmpty {
+                    throw Failure("replicas are running on \(side.description) (\(live.map(\.name).joined(separator: ", "))): "
+                        + "stop them before copying")
+                }
+            }
             if !force, try await !target.transfer.isEmpty() {
                 throw Failure("the target store \(to) is not empty: copying would mix two deployments; "
                     + "use --force to replace what it holds")
