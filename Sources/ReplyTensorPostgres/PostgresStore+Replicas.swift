@@ -64,13 +64,12 @@ extension PostgresStore: ReplicaCoordinator {
         }
     }
 
-    public func release(_ keys: [MentionKey]) async throws {
-        guard !keys.isEmpty else { return }
+    public func releaseClaims(keeping keys: [MentionKey]) async throws {
         try await execute("""
             UPDATE mentions SET claimed_by = NULL, claim_expires = NULL
-            FROM unnest(\(keys.map(\.platform.rawValue)), \(keys.map(\.id))) AS released(platform, id)
-            WHERE mentions.platform = released.platform AND mentions.id = released.id
-              AND claimed_by = \(replica.name) AND state IN \(unescaped: Self.openStates)
+            WHERE claimed_by = \(replica.name) AND state IN \(unescaped: Self.openStates)
+              AND NOT EXISTS (SELECT 1 FROM unnest(\(keys.map(\.platform.rawValue)), \(keys.map(\.id))) AS kept(platform, id)
+                              WHERE kept.platform = mentions.platform AND kept.id = mentions.id)
             """)
     }
 
@@ -108,7 +107,7 @@ extension PostgresStore: ReplicaCoordinator {
     }
 
     private func locked<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        try await storage {
+        try await storageRunning {
             try await client.withConnection { connection in
                 try await connection.execute("SELECT pg_advisory_lock(\(Self.exclusiveSpace), hashtext(\(name)))")
                 let result: Result<T, any Error>

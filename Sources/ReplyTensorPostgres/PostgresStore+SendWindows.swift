@@ -38,7 +38,7 @@ extension PostgresStore: SendWindowStore {
         guard !windows.isEmpty else { return 0 }
         let keys = Array(Set(windows.map(\.key))).sorted()
         return try await storage {
-            try await client.withConnection { connection in
+            try await self.client.withConnection { connection in
                 try await Self.wait(for: windows, keys: keys, at: date.timeIntervalSince1970, on: connection)
             }
         }

@@ -64,7 +64,7 @@ extension PostgresStore: TokenStore {
     /// until commit, removed by the rollback when `rotate` throws) so there is a row to lock.
     public func rotateToken(_ name: String, at date: Date,
                             _ rotate: @Sendable (String?) async throws -> String) async throws -> String {
-        try await transaction { connection in
+        try await transactionRunning { connection in
             let inserted = try await connection.rows("""
                 INSERT INTO tokens (name, value, updated_at) VALUES (\(name), '', \(date.timeIntervalSince1970))
                 ON CONFLICT (name) DO NOTHING RETURNING 1
@@ -112,7 +112,7 @@ extension PostgresStore: AdapterStateStore {
     public func updateValue(_ key: String, platform: Platform, at date: Date,
                             _ transform: @Sendable (String?) throws -> String?) async throws -> String? {
         let time = date.timeIntervalSince1970
-        return try await transaction { connection in
+        return try await transactionRunning { connection in
             let inserted = try await connection.rows("""
                 INSERT INTO adapter_state (platform, key, value, updated_at) VALUES (\(platform.rawValue), \(key), '', \(time))
                 ON CONFLICT (platform, key) DO NOTHING RETURNING 1

@@ -114,8 +114,18 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` in one transaction on one connection (committed when it returns, rolled back when it throws).
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await storage {
+            try await self.client.withConnection { connection in
+                try await Self.transaction(on: connection, body)
+            }
+        }
+    }
+
+    /// `transaction` for a body that runs a caller's closure (which cannot escape): its deadline waits for the
+    /// cancelled request to end.
+    func transactionRunning<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await storageRunning {
             try await self.client.withConnection { connection in
                 try await Self.transaction(on: connection, body)
             }
@@ -144,14 +154,30 @@ public final class PostgresStore: Sendable {
     private struct NoAnswer: Error {}
 
     /// Maps driver failures to `BotError(.storage, …)` (our own errors pass through), and a request without an answer
-    /// within `operationDeadline` to one.
-    func storage<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        do {
-            return try await withoutActuallyEscaping(body) { body in
+    /// within `operationDeadline` to one. The request is abandoned then (it may still end in the background): a
+    /// driver waiting on a server that went away does not always end on cancellation.
+    func storage<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await mapped {
+            try await withAbandoningDeadline(Self.operationDeadline, clock: ContinuousClock(), onTimeout: { NoAnswer() },
+                                             body)
+        }
+    }
+
+    /// `storage` for a body that runs a caller's closure (which cannot escape): the deadline cancels the request and
+    /// waits for it to end.
+    func storageRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await mapped {
+            try await withoutActuallyEscaping(body) { body in
                 try await withDeadline(Self.operationDeadline, clock: ContinuousClock(), onTimeout: { NoAnswer() }) {
                     try await body()
                 }
             }
+        }
+    }
+
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch is NoAnswer {
             throw BotError(.storage, "PostgreSQL at \(location.endpoint): no answer within "
                                + "\(Self.operationDeadline.components.seconds) s")

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyTensorTestSupport
 import ReplyTensorEmulators
 import Testing
 

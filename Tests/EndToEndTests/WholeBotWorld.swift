@@ -1,5 +1,6 @@
 import Bittensor
 import Foundation
+import ReplyTensorTestSupport
 import ReplyTensorEmulators
 import Testing
 

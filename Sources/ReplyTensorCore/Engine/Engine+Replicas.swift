@@ -18,11 +18,15 @@ extension Engine {
     func feedLoop(_ replica: ReplicaRole) async {
         let workers = Self.workers(for: configuration)
         var failures = 0
+        var released = Date.distantPast
         while !Task.isCancelled && !isShuttingDown {
             var full = false
+            if replica.holdsClaims(), now().timeIntervalSince(released) >= 1 {
+                await releaseStoppedWork(replica)
+                released = now()
+            }
             let room = workers - (await queue.inFlight)
             let platforms = Set(servedPlatforms)
-            if replica.holdsClaims() { await releaseOrphans(replica) }
             if room > 0, !platforms.isEmpty, replica.holdsClaims() {
                 do {
                     let entries = try await replica.store.takeOpenMentions(limit: room, platforms: platforms, at: now())
@@ -38,17 +42,15 @@ extension Engine {
         }
     }
 
-    /// Releases the claims of mentions whose work stopped here on an error (the store went away mid-way, say): any
-    /// replica, this one too, takes them again and resumes them (`posting` under the resume rules).
-    private func releaseOrphans(_ replica: ReplicaRole) async {
-        let orphans = state.withLock { $0.orphans }
-        guard !orphans.isEmpty else { return }
+    /// Releases the claims this replica holds on mentions it is no longer working on (work that stopped on an error,
+    /// the store going away mid-way say), at most once a second: any replica, this one too, takes them again and
+    /// resumes them (`posting` under the resume rules). It runs in the feeding loop, between a take and the next, so
+    /// nothing taken is released before it is queued.
+    private func releaseStoppedWork(_ replica: ReplicaRole) async {
         do {
-            try await replica.store.release(Array(orphans))
-            state.withLock { $0.orphans.subtract(orphans) }
-            logger.notice("released mentions whose work stopped on an error", metadata: ["count": "\(orphans.count)"])
+            try await replica.store.releaseClaims(keeping: await queue.inFlightKeys)
         } catch {
-            logger.warning("releasing mentions failed; trying again", metadata: ["error": "\(error)"])
+            logger.warning("releasing stopped work failed; trying again", metadata: ["error": "\(error)"])
         }
     }
 

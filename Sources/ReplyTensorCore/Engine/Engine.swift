@@ -25,8 +25,6 @@ public final class Engine: Sendable {
         var identities: [Platform: BotIdentity] = [:]
         var stopped: [Platform: String] = [:]
         var lastPoll: [Platform: Date] = [:]
-        /// Among replicas: open mentions whose work stopped here on an error, to release (`feedLoop`).
-        var orphans: Set<MentionKey> = []
     }
 
     public init(configuration: EngineConfiguration, store: any BotStore, adapters: [any PlatformAdapter],
@@ -248,6 +246,8 @@ public final class Engine: Sendable {
                     while let entry = await self.queue.next() {
                         await self.work(on: entry)
                         await self.queue.done(entry.key)
+                        // Among replicas the freed room is filled from the shared store at once.
+                        self.replica?.requestFeed()
                     }
                 }
             }
@@ -276,8 +276,6 @@ public final class Engine: Sendable {
             logger.error("mention processing failed", metadata: ["platform": "\(key.platform)",
                                                                   "mention.id": "\(key.id)", "error": "\(error)"])
             await markFailedIfExhausted(key, error: error)
-            // Among replicas a mention keeps this replica's claim (renewed by every heartbeat) until released.
-            if replica != nil { state.withLock { _ = $0.orphans.insert(key) } }
         }
     }
 

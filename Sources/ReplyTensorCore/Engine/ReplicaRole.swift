@@ -101,7 +101,7 @@ final class ReplicaRole: Sendable {
 
     private func answered<T: Sendable>(within limit: Duration, clock: any Clock<Duration>,
                                        _ request: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withDeadline(limit, clock: clock, onTimeout: { NoAnswer(limit: limit) }, request)
+        try await withAbandoningDeadline(limit, clock: clock, onTimeout: { NoAnswer(limit: limit) }, request)
     }
 
     private func recovered(heartbeatAt date: Date) {

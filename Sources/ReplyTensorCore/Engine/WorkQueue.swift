@@ -48,4 +48,5 @@ actor WorkQueue {
     var count: Int { pending.count - head }
     /// Mentions pending or being worked on.
     var inFlight: Int { known.count }
+    var inFlightKeys: [MentionKey] { Array(known) }
 }

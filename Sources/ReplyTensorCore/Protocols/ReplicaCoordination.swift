@@ -41,9 +41,9 @@ public protocol ReplicaCoordinator: Sendable {
     /// most `limit`, now claimed by this replica (rows another replica is taking at the same moment are skipped, not
     /// waited for).
     func takeOpenMentions(limit: Int, platforms: Set<Platform>, at date: Date) async throws -> [LedgerEntry]
-    /// Frees this replica's claims on `keys` (open mentions whose work stopped here on an error), so that any replica
-    /// takes them again under the resume rules.
-    func release(_ keys: [MentionKey]) async throws
+    /// Frees every claim of this replica on open mentions except `keys` (those it is working on): work that stopped
+    /// here on an error is then taken again, by any replica, under the resume rules.
+    func releaseClaims(keeping keys: [MentionKey]) async throws
     /// Runs `body` while no other replica runs a body under the same name (an advisory lock): for read-count-write
     /// steps such as policy limits.
     func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T

@@ -4,10 +4,10 @@ import Glibc
 #endif
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, read, closed).
-enum LoopbackPort {
-    struct Unavailable: Error {}
+public enum LoopbackPort {
+    public struct Unavailable: Error {}
 
-    static func free() throws -> Int {
+    public static func free() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Unavailable() }
         defer { close(descriptor) }
