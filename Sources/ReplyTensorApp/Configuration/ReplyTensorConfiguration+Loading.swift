@@ -69,7 +69,7 @@ extension ReplyTensorConfiguration {
             do {
                 bot.postgres = try PostgresLocation(parsing: store)
             } catch {
-                section.problems.add("bot.store: \(error)")
+                section.problems.add("bot.store: \((error as? BotError)?.message ?? "\(error)")")
             }
             // Required when named: a variable or file the operator set up must be there.
             let named = section.has("store_password_env") || section.has("store_password_file")

@@ -35,11 +35,9 @@ extension CheckCatalog {
     private static func sharedTwitterCheck(_ configuration: ReplyTensorConfiguration,
                                            environment: AdapterEnvironment) -> Check {
         Check(name: "twitter") {
-            var reader = configuration
-            reader.replica.name = "check:\(ProcessInfo.processInfo.hostName):\(getpid())"
             let opened: OpenedStore
             do {
-                opened = try await StoreOpener.open(reader, logger: environment.logger)
+                opened = try await StoreOpener.openAsObserver(configuration, role: "check", logger: environment.logger)
             } catch {
                 return Check.Result(ok: false, summary: "not checked: cannot open the store: \(error)")
             }

@@ -41,10 +41,8 @@ public enum CheckCatalog {
     /// A PostgreSQL store: reachable, migrated, and who shares it.
     static func storeCheck(_ configuration: ReplyTensorConfiguration, location: PostgresLocation) -> Check {
         Check(name: "store") {
-            var reader = configuration
-            reader.replica.name = "check:\(ProcessInfo.processInfo.hostName):\(getpid())"
             do {
-                let opened = try await StoreOpener.open(reader, logger: Logger(label: "replytensor.check"))
+                let opened = try await StoreOpener.openAsObserver(configuration, role: "check", logger: Logger(label: "replytensor.check"))
                 let replicas = try await opened.replicas?.replicas() ?? []
                 let writable = await opened.isWritable()
                 try? await opened.close()

@@ -45,6 +45,16 @@ public enum StoreOpener {
                        logger: logger)
     }
 
+    /// For a command that reads or checks the store beside running replicas (`status`, `check`): a PostgreSQL store
+    /// is opened under the name `role:host:pid`, never as one of the replicas (it sends no heartbeat, takes no lease
+    /// and claims nothing).
+    public static func openAsObserver(_ configuration: ReplyTensorConfiguration, role: String,
+                                      logger: Logger) async throws -> OpenedStore {
+        try await open(configuration.storeLocation, password: configuration.bot.storePassword,
+                       replicaName: "\(role):\(ProcessInfo.processInfo.hostName):\(getpid())",
+                       leaseSeconds: configuration.replica.leaseSeconds, logger: logger)
+    }
+
     /// The store at `location` (`store copy` opens both sides this way).
     public static func open(_ location: StoreLocation, password: String?, replicaName: String, leaseSeconds: Double,
                             logger: Logger) async throws -> OpenedStore {

@@ -25,12 +25,10 @@ struct StatusCommand: AsyncParsableCommand {
             }
             return
         }
-        var reader = configuration
-        // Read as an observer, never as one of the replicas (no heartbeat, no lease, no claim).
-        reader.replica.name = "status:\(ProcessInfo.processInfo.hostName):\(getpid())"
         let opened: OpenedStore
         do {
-            opened = try await StoreOpener.open(reader, logger: Logger(label: "replytensor.status"))
+            opened = try await StoreOpener.openAsObserver(configuration, role: "status",
+                                                          logger: Logger(label: "replytensor.status"))
         } catch {
             Console.error("cannot open the store: \(error)")
             throw ExitStatus.failure
