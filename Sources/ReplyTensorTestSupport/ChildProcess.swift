@@ -31,6 +31,7 @@ public final class ChildProcess: Sendable {
     private let input: Input
     private let environment: [String: String]
     private let state = Mutex<Running?>(nil)
+    private static let launches = Mutex<Void>(())
 
     private struct Running {
         var process: Process
@@ -82,7 +83,9 @@ public final class ChildProcess: Sendable {
             child.standardError = FileHandle.nullDevice
             running.output = pipe
         }
-        try child.run()
+        // One launch at a time in this process: Foundation's `Process.run()` on Linux crashed (a bad pointer in its
+        // memcpy) when tests started children on several threads at once (pg_ctl and createdb beside the bot).
+        try Self.launches.withLock { _ in try child.run() }
         state.withLock { $0 = running }
     }
 
